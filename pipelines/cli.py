@@ -1,0 +1,168 @@
+"""The `hyte` command: serve, ingest, status, catalog-check."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from pipelines import ingest, warehouse
+from pipelines.config import ConfigError, load_config
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_WARNINGS = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="hyte",
+        description="HYTE tilannekuva: Sotkanet indicators -> DuckDB warehouse -> dashboard.",
+        epilog="Environment: HYTE_WAREHOUSE (default data/warehouse.duckdb), "
+               "SOTKANET_BASE_URL (default https://sotkanet.fi/rest/1.1), HYTE_CONFIG_DIR.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="start the dashboard (builds demo data when no warehouse)")
+    s.add_argument("--port", type=int, default=None)
+    s.add_argument("--address", default=None, help="bind address (default from config)")
+
+    i = sub.add_parser("ingest", help="build and publish the warehouse")
+    i.add_argument("--source", choices=["sotkanet", "demo", "dir"], required=True)
+    i.add_argument("--from-dir", type=Path, help="with --source dir: recorded responses")
+    i.add_argument("--save-responses", type=Path, metavar="DIR",
+                   help="with --source sotkanet: also record the raw API responses here")
+    i.add_argument("--strict", action="store_true",
+                   help="publish nothing unless every indicator succeeded")
+    i.add_argument("--demo-size", choices=["county", "finland"], default="county",
+                   help="with --source demo: the county only, or all of Finland (~300 "
+                        "municipalities, for benchmarks)")
+    i.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    st = sub.add_parser("status", help="what the live warehouse holds")
+    st.add_argument("--json", action="store_true")
+
+    sub.add_parser("catalog-check", help="check the indicator catalogue against Sotkanet")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except ConfigError as exc:
+        _fail(f"configuration: {exc}")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        _fail("interrupted; the live warehouse is unchanged")
+        return EXIT_FAILED
+
+
+def _fail(message: str) -> None:
+    print(f"hyte: error: {message}", file=sys.stderr)
+
+
+def _progress(quiet: bool):
+    if quiet:
+        return lambda _m: None
+    return lambda m: print(m, file=sys.stderr, flush=True)
+
+
+def cmd_ingest(args) -> int:
+    if args.from_dir and args.source != "dir":
+        _fail("--from-dir is only for --source dir")
+        return EXIT_USAGE
+    if args.save_responses and args.source != "sotkanet":
+        _fail("--save-responses is only for --source sotkanet")
+        return EXIT_USAGE
+    config = load_config()
+    live = warehouse.warehouse_path()
+    try:
+        result = ingest.run(config, args.source, live, from_dir=args.from_dir,
+                            save_dir=args.save_responses, strict=args.strict,
+                            demo_size=args.demo_size, progress=_progress(args.quiet))
+    except ingest.IngestError as exc:
+        _fail(f"{exc} (live warehouse unchanged)")
+        return EXIT_FAILED
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    rows = ", ".join(f"{k} {v:,}".replace(",", " ") for k, v in result.rows.items())
+    print(f"published {live} ({rows})")
+    if result.exit_code == EXIT_WARNINGS:
+        print(f"published with warnings: {len(result.warnings)} problem(s) listed above",
+              file=sys.stderr)
+    return result.exit_code
+
+
+def cmd_status(args) -> int:
+    live = warehouse.warehouse_path()
+    try:
+        info = warehouse.status(live)
+    except FileNotFoundError:
+        _fail(f"no warehouse at {live}; build one with: hyte ingest --source demo")
+        return EXIT_FAILED
+    except Exception as exc:  # noqa: BLE001 - any DuckDB/IO failure is one line here
+        _fail(f"cannot read {live}: {exc}; rebuild with: hyte ingest --source demo")
+        return EXIT_FAILED
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"warehouse  {info['path']} ({info['size_bytes'] / 1e6:.1f} MB)")
+    print(f"source     {info['source']}{'  (DEMO DATA, not real figures)' if info['is_demo'] else ''}")
+    print(f"built at   {info['built_at']}")
+    print("rows       " + ", ".join(f"{k} {v}" for k, v in info["rows"].items()))
+    print()
+    print(f"{'id':>6}  {'years':<11} {'rows':>7}  {'updated':<10}  {'status':<7} name")
+    for ind in info["indicators"]:
+        years = (f"{ind['first_year']}–{ind['last_year']}" if ind["first_year"] else "—")
+        print(f"{ind['indicator_id']:>6}  {years:<11} {ind['rows']:>7}  "
+              f"{ind['data_updated'] or '—':<10}  {ind['status']:<7} {ind['name_fi']}")
+        if ind["detail"]:
+            print(f"{'':>8}{ind['detail']}")
+    return EXIT_OK
+
+
+def cmd_catalog_check(args) -> int:
+    from pipelines.sotkanet.catalog_check import check_catalogue, format_findings
+    from pipelines.sotkanet.client import SotkanetClient, SotkanetError
+
+    config = load_config()
+    try:
+        with SotkanetClient() as client:
+            findings = check_catalogue(config.indicators, client)
+    except SotkanetError as exc:
+        _fail(str(exc))
+        return EXIT_FAILED
+    print(format_findings(findings))
+    bad = [f for f in findings if f.status != "found"]
+    if bad:
+        print(f"{len(bad)} of {len(findings)} catalogue indicators need attention", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from pipelines import serve
+
+    live = warehouse.warehouse_path().resolve()
+    os.environ["HYTE_WAREHOUSE"] = str(live)
+    if not live.exists():
+        print(f"no warehouse at {live}: building one from the bundled demo data …",
+              file=sys.stderr)
+        try:
+            ingest.run(load_config(), "demo", live, progress=_progress(False))
+        except ingest.IngestError as exc:
+            _fail(str(exc))
+            return EXIT_FAILED
+    return serve.serve(args.port, args.address)
+
+
+_COMMANDS = {
+    "ingest": cmd_ingest,
+    "status": cmd_status,
+    "catalog-check": cmd_catalog_check,
+    "serve": cmd_serve,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,438 @@
+"""The DuckDB warehouse: schema, build into a new file, validate, publish atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.config import PROJECT_ROOT, Config
+from pipelines.dataset import OBSERVATION_COLUMNS, Dataset
+
+SCHEMA_VERSION = "1"
+DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse.duckdb"
+
+SCHEMA = """
+CREATE TABLE warehouse_meta (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR
+);
+CREATE TABLE region (
+    region_id INTEGER PRIMARY KEY,
+    code VARCHAR,
+    category VARCHAR NOT NULL,
+    name_fi VARCHAR NOT NULL,
+    name_sv VARCHAR,
+    name_en VARCHAR,
+    county_id INTEGER,
+    maakunta_id INTEGER,
+    population BIGINT,
+    population_year SMALLINT
+);
+CREATE TABLE municipality_group (
+    group_id VARCHAR PRIMARY KEY,
+    name_fi VARCHAR NOT NULL,
+    name_sv VARCHAR,
+    name_en VARCHAR,
+    sort_order INTEGER,
+    parent_region_id INTEGER
+);
+CREATE TABLE group_member (
+    group_id VARCHAR,
+    region_id INTEGER,
+    PRIMARY KEY (group_id, region_id)
+);
+CREATE TABLE indicator (
+    indicator_id INTEGER PRIMARY KEY,
+    title_fi VARCHAR, title_sv VARCHAR, title_en VARCHAR,
+    short_fi VARCHAR, short_sv VARCHAR, short_en VARCHAR,
+    priority VARCHAR NOT NULL,
+    polarity VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL,
+    decimals INTEGER,
+    comparison VARCHAR,
+    verified BOOLEAN,
+    coverage VARCHAR,
+    schedule VARCHAR,
+    rationale VARCHAR,
+    sort_order INTEGER,
+    producer VARCHAR,
+    description_fi VARCHAR,
+    interpretation_fi VARCHAR,
+    limits_fi VARCHAR,
+    notices_fi VARCHAR,
+    data_updated DATE,
+    range_start INTEGER,
+    range_end INTEGER,
+    load_status VARCHAR,
+    load_detail VARCHAR
+);
+CREATE TABLE observation (
+    indicator_id INTEGER NOT NULL,
+    region_id INTEGER NOT NULL,
+    year SMALLINT NOT NULL,
+    gender VARCHAR NOT NULL,
+    value DOUBLE NOT NULL,
+    abs_value DOUBLE
+);
+CREATE TABLE load_log (
+    run_id VARCHAR PRIMARY KEY,
+    source VARCHAR,
+    started_at TIMESTAMP,
+    finished_at TIMESTAMP,
+    status VARCHAR,
+    rows BIGINT,
+    detail VARCHAR
+);
+"""
+TABLES = ("region", "municipality_group", "group_member", "indicator", "observation", "load_log")
+
+
+class ValidationError(RuntimeError):
+    """The built file is not fit to publish; the live warehouse stays as it was."""
+
+
+@dataclass
+class BuildResult:
+    path: Path
+    run_id: str
+    rows: dict[str, int]
+    warnings: list[str]
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("HYTE_WAREHOUSE", DEFAULT_WAREHOUSE))
+
+
+def build_dir(live: Path) -> Path:
+    return live.parent / "build"
+
+
+def new_build_path(live: Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    return build_dir(live) / f"{live.stem}-{os.getpid()}-{stamp}-{uuid.uuid4().hex[:6]}.duckdb"
+
+
+def prune_stale_builds(live: Path) -> list[Path]:
+    """Delete leftovers of killed builds (their pid is gone), never a running one's file."""
+    removed = []
+    folder = build_dir(live)
+    if not folder.is_dir():
+        return removed
+    for path in folder.glob(f"{live.stem}-*.duckdb*"):
+        try:
+            pid = int(path.name.split("-")[1])
+        except (IndexError, ValueError):
+            continue
+        if pid != os.getpid() and _alive(pid):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def build(dataset: Dataset, config: Config, live: Path, *, run_id: str | None = None,
+          started_at: datetime | None = None, strict: bool = False) -> BuildResult:
+    """Write a complete new warehouse file next to the live one and validate it."""
+    run_id = run_id or uuid.uuid4().hex[:12]
+    started_at = started_at or datetime.now(UTC)
+    build_dir(live).mkdir(parents=True, exist_ok=True)
+    path = new_build_path(live)
+    warnings = [f"indicator {iid}: {reason}" for iid, reason in sorted(dataset.failures.items())]
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(SCHEMA)
+        regions = _regions_table(dataset, config)
+        observations = _observations_table(dataset)
+        regions = _with_population(regions, observations)
+        con.register("regions_df", regions)
+        con.execute("INSERT INTO region SELECT * FROM regions_df")
+        con.register("groups_df", _groups_table(config))
+        con.execute("INSERT INTO municipality_group SELECT * FROM groups_df")
+        con.register("members_df", _members_table(config))
+        con.execute("INSERT INTO group_member SELECT * FROM members_df")
+        con.register("indicators_df", _indicator_table(dataset, config))
+        con.execute("INSERT INTO indicator SELECT * FROM indicators_df")
+        con.register("obs_df", observations)
+        # Sorted by indicator first: every dashboard query filters on indicator_id,
+        # and DuckDB's zone maps then skip whole row groups.
+        con.execute("INSERT INTO observation SELECT * FROM obs_df "
+                    "ORDER BY indicator_id, region_id, gender, year")
+        _copy_history(con, live)
+        status = "warnings" if dataset.failures else "ok"
+        detail = {**dataset.detail, "failures": {str(k): v for k, v in dataset.failures.items()},
+                  "notes": dataset.notes}
+        con.execute(
+            "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [run_id, dataset.source, started_at.replace(tzinfo=None),
+             datetime.now(UTC).replace(tzinfo=None), status, len(observations),
+             json.dumps(detail, ensure_ascii=False)],
+        )
+        rows = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+        meta = {
+            "schema_version": SCHEMA_VERSION,
+            "source": dataset.source,
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "run_id": run_id,
+            "is_demo": "true" if dataset.source == "demo" else "false",
+            "county_region_id": str(config.county.region_id),
+            "maakunta_region_id": str(config.maakunta.region_id),
+            "country_region_id": str(config.country.region_id),
+            **{k: str(v) for k, v in dataset.detail.items() if isinstance(v, str | int)},
+        }
+        con.executemany("INSERT INTO warehouse_meta VALUES (?, ?)", list(meta.items()))
+        warnings += validate(con, config, dataset)
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        _remove(path)
+        raise
+    con.close()
+    if strict and dataset.failures:
+        _remove(path)
+        raise ValidationError(
+            f"--strict: {len(dataset.failures)} indicator(s) failed; nothing published")
+    return BuildResult(path, run_id, rows, warnings)
+
+
+def publish(result: BuildResult, live: Path) -> None:
+    """Switch the live name to the new file in one atomic step."""
+    live.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(result.path, live)
+    _fsync_dir(live.parent)
+
+
+def validate(con: duckdb.DuckDBPyConnection, config: Config, dataset: Dataset) -> list[str]:
+    """Refuse to publish a warehouse the dashboard could not trust; return soft warnings."""
+    def one(sql: str, params=None):
+        return con.execute(sql, params or []).fetchone()[0]
+
+    errors = []
+    wanted = {m.region_id: m for m in config.named_regions}
+    rows = con.execute(
+        "SELECT region_id, code, category FROM region WHERE region_id IN "
+        f"({','.join(str(i) for i in wanted)})").fetchall()
+    found = {r[0]: r for r in rows}
+    for rid, reg in wanted.items():
+        if rid not in found:
+            errors.append(f"region {rid} ({reg.name_fi}) is missing from the source's regions")
+        elif found[rid][2] != reg.category:
+            errors.append(f"region {rid} ({reg.name_fi}) is {found[rid][2]} in the source, "
+                          f"{reg.category} in regions.toml")
+        elif reg.category == "KUNTA" and found[rid][1] != reg.code:
+            errors.append(f"region {rid} ({reg.name_fi}) has code {found[rid][1]!r} in the source, "
+                          f"{reg.code!r} in regions.toml")
+    dups = one("SELECT count(*) FROM (SELECT 1 FROM observation GROUP BY indicator_id, region_id, "
+               "year, gender HAVING count(*) > 1)")
+    if dups:
+        errors.append(f"{dups} duplicate observation keys")
+    orphans = one("SELECT count(*) FROM observation o ANTI JOIN region r USING (region_id)")
+    if orphans:
+        errors.append(f"{orphans} observations refer to unknown regions")
+    unknown = one("SELECT count(*) FROM observation o ANTI JOIN indicator i USING (indicator_id)")
+    if unknown:
+        errors.append(f"{unknown} observations refer to indicators outside the catalogue")
+    bad = one("SELECT count(*) FROM observation WHERE NOT isfinite(value) "
+              "OR gender NOT IN ('total', 'male', 'female')")
+    if bad:
+        errors.append(f"{bad} observations have a non-finite value or an unknown gender")
+    if one("SELECT count(*) FROM observation") == 0:
+        errors.append("no observations at all")
+    loaded = {r[0] for r in con.execute("SELECT DISTINCT indicator_id FROM observation").fetchall()}
+    warnings = []
+    for ind in config.indicators:
+        if ind.indicator_id not in loaded and ind.indicator_id not in dataset.failures:
+            warnings.append(f"indicator {ind.indicator_id}: no observations in the source")
+    if errors:
+        raise ValidationError("validation failed: " + "; ".join(errors))
+    return warnings
+
+
+def _regions_table(dataset: Dataset, config: Config) -> pd.DataFrame:
+    regions = dataset.regions.copy()
+    if regions["region_id"].duplicated().any():
+        raise ValidationError("validation failed: duplicate region ids in the source's regions")
+    # Official names for the configured regions (the source may abbreviate or lack sv/en).
+    named = {r.region_id: r for r in config.named_regions}
+    for col in ("name_fi", "name_sv", "name_en"):
+        regions[col] = [getattr(named[rid], col) if rid in named else val
+                        for rid, val in zip(regions["region_id"], regions[col], strict=True)]
+    for col in ("county_id", "maakunta_id"):
+        regions[col] = regions[col].astype("Int64")
+    regions["population"] = pd.array([pd.NA] * len(regions), dtype="Int64")
+    regions["population_year"] = pd.array([pd.NA] * len(regions), dtype="Int16")
+    return regions[["region_id", "code", "category", "name_fi", "name_sv", "name_en",
+                    "county_id", "maakunta_id", "population", "population_year"]]
+
+
+POPULATION_INDICATOR = 127
+
+
+def _with_population(regions: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
+    pop = obs[(obs["indicator_id"] == POPULATION_INDICATOR) & (obs["gender"] == "total")]
+    if pop.empty:
+        return regions
+    latest = pop.sort_values("year").groupby("region_id").tail(1).set_index("region_id")
+    regions = regions.copy()
+    regions["population"] = regions["region_id"].map(latest["value"]).round().astype("Int64")
+    regions["population_year"] = regions["region_id"].map(latest["year"]).astype("Int16")
+    return regions
+
+
+def _observations_table(dataset: Dataset) -> pd.DataFrame:
+    obs = dataset.observations[OBSERVATION_COLUMNS]
+    keys = ["indicator_id", "region_id", "year", "gender"]
+    dup = obs.duplicated(keys, keep="last")
+    if dup.any():
+        # Sources dedupe already; this guards DuckDB's keep-first behaviour all the same.
+        dataset.notes.append(f"{int(dup.sum())} duplicate observation rows dropped")
+        obs = obs[~dup]
+    region_ids = set(dataset.regions["region_id"].tolist())
+    outside = ~obs["region_id"].isin(region_ids)
+    if outside.any():
+        # Regions of categories we do not keep (ERVA, SEUTUKUNTA...) come back in every payload.
+        obs = obs[~outside]
+    return obs.reset_index(drop=True)
+
+
+def _groups_table(config: Config) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(g.group_id, g.name_fi, g.name_sv, g.name_en, g.sort_order, config.county.region_id)
+         for g in config.groups],
+        columns=["group_id", "name_fi", "name_sv", "name_en", "sort_order", "parent_region_id"],
+    )
+
+
+def _members_table(config: Config) -> pd.DataFrame:
+    return pd.DataFrame([(g.group_id, m) for g in config.groups for m in g.members],
+                        columns=["group_id", "region_id"])
+
+
+def _indicator_table(dataset: Dataset, config: Config) -> pd.DataFrame:
+    rows = []
+    for ind in config.indicators:
+        meta = dataset.metadata.get(ind.indicator_id, {})
+        failed = ind.indicator_id in dataset.failures
+        rows.append({
+            "indicator_id": ind.indicator_id,
+            "title_fi": meta.get("title_fi") or ind.name_fi,
+            "title_sv": meta.get("title_sv") or ind.name_sv,
+            "title_en": meta.get("title_en") or ind.name_en,
+            "short_fi": ind.name_fi, "short_sv": ind.name_sv, "short_en": ind.name_en,
+            "priority": ind.priority, "polarity": ind.polarity, "unit": ind.unit,
+            "decimals": ind.decimals, "comparison": ind.comparison, "verified": ind.verified,
+            "coverage": ind.coverage, "schedule": ind.schedule, "rationale": ind.rationale,
+            "sort_order": ind.sort_order,
+            "producer": meta.get("producer"),
+            "description_fi": meta.get("description_fi"),
+            "interpretation_fi": meta.get("interpretation_fi"),
+            "limits_fi": meta.get("limits_fi"),
+            "notices_fi": meta.get("notices_fi"),
+            "data_updated": pd.to_datetime(meta.get("data_updated"), errors="coerce"),
+            "range_start": meta.get("range_start"),
+            "range_end": meta.get("range_end"),
+            "load_status": "failed" if failed else "ok",
+            "load_detail": dataset.failures.get(ind.indicator_id),
+        })
+    frame = pd.DataFrame(rows)
+    frame["data_updated"] = pd.to_datetime(frame["data_updated"]).dt.date
+    for col in ("range_start", "range_end"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+def _copy_history(con: duckdb.DuckDBPyConnection, live: Path) -> None:
+    """Carry the live warehouse's load_log over, so the history survives rebuilds."""
+    if not live.exists():
+        return
+    try:
+        con.execute(f"ATTACH '{_sql_path(live)}' AS previous (READ_ONLY)")
+        con.execute("INSERT INTO load_log SELECT * FROM previous.load_log")
+        con.execute("DETACH previous")
+    except duckdb.Error:
+        # A corrupt or old-schema live file is not a reason to refuse a good new one.
+        try:
+            con.execute("DETACH previous")
+        except duckdb.Error:
+            pass
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _remove(path: Path) -> None:
+    for p in (path, Path(str(path) + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def status(live: Path) -> dict:
+    """What the live warehouse holds, for `hyte status` and the status page."""
+    if not live.exists():
+        raise FileNotFoundError(f"no warehouse at {live}")
+    con = duckdb.connect(str(live), read_only=True)
+    try:
+        meta = dict(con.execute("SELECT key, value FROM warehouse_meta").fetchall())
+        rows = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+        last = con.execute(
+            "SELECT run_id, source, started_at, finished_at, status, rows, detail FROM load_log "
+            "ORDER BY finished_at DESC LIMIT 1").fetchone()
+        inds = con.execute("""
+            SELECT i.indicator_id, i.short_fi, i.priority, i.load_status, i.load_detail,
+                   i.data_updated, min(o.year), max(o.year), count(o.value), i.sort_order
+            FROM indicator i LEFT JOIN observation o USING (indicator_id)
+            GROUP BY ALL ORDER BY i.sort_order""").fetchall()
+    finally:
+        con.close()
+    st = live.stat()
+    return {
+        "path": str(live),
+        "size_bytes": st.st_size,
+        "modified": datetime.fromtimestamp(st.st_mtime, UTC).isoformat(timespec="seconds"),
+        "schema_version": meta.get("schema_version"),
+        "source": meta.get("source"),
+        "is_demo": meta.get("is_demo") == "true",
+        "built_at": meta.get("built_at"),
+        "rows": rows,
+        "last_run": None if last is None else {
+            "run_id": last[0], "source": last[1], "started_at": str(last[2]),
+            "finished_at": str(last[3]), "status": last[4], "rows": last[5],
+        },
+        "indicators": [
+            {"indicator_id": r[0], "name_fi": r[1], "priority": r[2], "status": r[3],
+             "detail": r[4], "data_updated": None if r[5] is None else str(r[5]),
+             "first_year": r[6], "last_year": r[7], "rows": r[8]}
+            for r in inds
+        ],
+    }
+
+
