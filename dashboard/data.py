@@ -1,0 +1,146 @@
+"""The dashboard's only door to DuckDB: read-only, one connection per query, cached by version.
+
+A long-lived connection would lock the pipeline out and, because DuckDB reuses an open
+database for the same path within a process, keep serving the old file after a publish.
+So every query batch opens the live file read-only and closes it, and results are cached
+under the file's version (inode, mtime, size): a publish changes the key.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+SCHEMA_VERSION = "1"
+DEFAULT_WAREHOUSE = Path(__file__).resolve().parent.parent / "data" / "warehouse.duckdb"
+FIX_COMMAND = "hyte ingest --source demo"  # or --source sotkanet with a network
+
+
+class WarehouseUnavailable(RuntimeError):
+    """The live warehouse cannot be read; the message says which command fixes it."""
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("HYTE_WAREHOUSE", DEFAULT_WAREHOUSE))
+
+
+def version() -> str:
+    path = warehouse_path()
+    try:
+        st_ = path.stat()
+    except FileNotFoundError:
+        raise WarehouseUnavailable(
+            f"Tietovarastoa ei löydy ({path}). Rakenna se komennolla: {FIX_COMMAND}") from None
+    if st_.st_size == 0:
+        raise WarehouseUnavailable(
+            f"Tietovarasto on tyhjä tiedosto ({path}). Rakenna se uudelleen: {FIX_COMMAND}")
+    return f"{st_.st_ino}-{st_.st_mtime_ns}-{st_.st_size}"
+
+
+def query(sql: str, params: list | None = None) -> pd.DataFrame:
+    return query_many([(sql, params)])[0]
+
+
+def query_many(statements: list[tuple[str, list | None]]) -> list[pd.DataFrame]:
+    path = warehouse_path()
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseUnavailable(
+            f"Tietovarastoa ei voi avata ({path}: {_first_line(exc)}). "
+            f"Rakenna se uudelleen: {FIX_COMMAND}") from None
+    try:
+        return [con.execute(sql, params or []).df() for sql, params in statements]
+    except duckdb.CatalogException as exc:
+        raise WarehouseUnavailable(
+            f"Tietovaraston rakenne on vanha tai vajaa ({_first_line(exc)}). "
+            f"Rakenna se uudelleen: {FIX_COMMAND}") from None
+    finally:
+        con.close()
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def meta(version: str) -> dict:
+    frame = query("SELECT key, value FROM warehouse_meta")
+    info = dict(zip(frame["key"], frame["value"], strict=True))
+    if info.get("schema_version") != SCHEMA_VERSION:
+        raise WarehouseUnavailable(
+            f"Tietovaraston versio {info.get('schema_version')!r} ei vastaa sovellusta "
+            f"({SCHEMA_VERSION}). Rakenna se uudelleen: {FIX_COMMAND}")
+    return info
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def regions(version: str) -> pd.DataFrame:
+    return query("SELECT * FROM region ORDER BY category, name_fi")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def groups(version: str) -> pd.DataFrame:
+    return query("""
+        SELECT g.*, list(m.region_id ORDER BY r.name_fi) AS members,
+               sum(r.population) AS population
+        FROM municipality_group g
+        JOIN group_member m USING (group_id)
+        JOIN region r USING (region_id)
+        GROUP BY ALL ORDER BY g.sort_order""")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def indicators(version: str) -> pd.DataFrame:
+    return query("SELECT * FROM indicator ORDER BY sort_order")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def observations(version: str, region_ids: tuple[int, ...], gender: str = "total",
+                 indicator_ids: tuple[int, ...] | None = None) -> pd.DataFrame:
+    """All years of the given regions (and indicators): the overview's whole working set."""
+    sql = ("SELECT indicator_id, region_id, year, gender, value, abs_value FROM observation "
+           "WHERE gender = ? AND list_contains(?, region_id)")
+    params: list = [gender, list(region_ids)]
+    if indicator_ids is not None:
+        sql += " AND list_contains(?, indicator_id)"
+        params.append(list(indicator_ids))
+    return query(sql + " ORDER BY indicator_id, region_id, year", params)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def year_slice(version: str, indicator_ids: tuple[int, ...], gender: str = "total") -> pd.DataFrame:
+    """Every region's values for the given indicators, for ranks across Finland."""
+    return query(
+        "SELECT o.indicator_id, o.region_id, o.year, o.value, o.abs_value, r.category, "
+        "r.county_id FROM observation o JOIN region r USING (region_id) "
+        "WHERE o.gender = ? AND list_contains(?, o.indicator_id)",
+        [gender, list(indicator_ids)])
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_history(version: str) -> pd.DataFrame:
+    return query("SELECT run_id, source, started_at, finished_at, status, rows, detail "
+                 "FROM load_log ORDER BY finished_at DESC")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def coverage(version: str) -> pd.DataFrame:
+    return query("""
+        SELECT i.indicator_id, i.short_fi, i.priority, i.load_status, i.load_detail,
+               i.data_updated, i.producer, min(o.year) AS first_year, max(o.year) AS last_year,
+               count(o.value) AS rows, i.sort_order
+        FROM indicator i LEFT JOIN observation o USING (indicator_id)
+        GROUP BY ALL ORDER BY i.sort_order""")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def table_counts(version: str) -> dict[str, int]:
+    tables = ["region", "municipality_group", "group_member", "indicator", "observation",
+              "load_log"]
+    frames = query_many([(f"SELECT count(*) AS n FROM {t}", None) for t in tables])
+    return {t: int(f["n"].iloc[0]) for t, f in zip(tables, frames, strict=True)}

@@ -1,0 +1,74 @@
+"""Finnish number and date formatting, done server-side so every viewer sees the same."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+NBSP = "\u00a0"
+MINUS = "\u2212"
+
+# d3-format locale for Vega-Lite charts: decimal comma, non-breaking space thousands.
+VEGA_FORMAT_LOCALE = {
+    "decimal": ",",
+    "thousands": NBSP,
+    "grouping": [3],
+    "currency": ["", f"{NBSP}€"],
+    "minus": MINUS,
+}
+VEGA_TIME_LOCALE = {
+    "dateTime": "%A, %-d. %Bta %Y klo %X",
+    "date": "%-d.%-m.%Y",
+    "time": "%H:%M:%S",
+    "periods": ["a.m.", "p.m."],
+    "days": ["sunnuntai", "maanantai", "tiistai", "keskiviikko", "torstai", "perjantai",
+             "lauantai"],
+    "shortDays": ["Su", "Ma", "Ti", "Ke", "To", "Pe", "La"],
+    "months": ["tammikuu", "helmikuu", "maaliskuu", "huhtikuu", "toukokuu", "kesäkuu",
+               "heinäkuu", "elokuu", "syyskuu", "lokakuu", "marraskuu", "joulukuu"],
+    "shortMonths": ["Tammi", "Helmi", "Maalis", "Huhti", "Touko", "Kesä", "Heinä", "Elo",
+                    "Syys", "Loka", "Marras", "Joulu"],
+}
+
+
+def number(value, decimals: int = 1, missing: str = "–") -> str:
+    """1234.5 -> '1 234,5' (non-breaking space, decimal comma, true minus sign)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return missing
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return missing
+    if math.isnan(value) or math.isinf(value):
+        return missing
+    text = f"{abs(value):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+    if value < 0 and any(c not in "0,\u00a0" for c in text):
+        text = MINUS + text
+    return text
+
+
+def percent(value, decimals: int = 0) -> str:
+    """A share 0..1 as '12 %' (Finnish style puts a space before %)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{number(value * 100, decimals)}{NBSP}%"
+
+
+def interval(lo, hi, decimals: int = 1) -> str:
+    if lo is None or hi is None or (isinstance(lo, float) and math.isnan(lo)):
+        return "–"
+    return f"{number(lo, decimals)}–{number(hi, decimals)}"
+
+
+def day(value) -> str:
+    """A date as 14.11.2025."""
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime | date):
+        return f"{value.day}.{value.month}.{value.year}"
+    return str(value)

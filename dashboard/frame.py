@@ -1,0 +1,44 @@
+"""What every page shares: the warehouse check, the demo banner and the source footer."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.formatting import day
+from dashboard.texts import t
+
+
+def open_frame() -> bool:
+    """Check the warehouse once per run; show one clear message instead of a traceback."""
+    try:
+        version = data.version()
+        info = data.meta(version)
+    except data.WarehouseUnavailable as exc:
+        st.error(f"**{t('unavailable_title')}.** {exc}", icon="⚠️")
+        return False
+    st.session_state["warehouse_version"] = version
+    if info.get("is_demo") == "true":
+        st.warning(t("demo_banner"), icon="🧪")
+    return True
+
+
+def footer() -> None:
+    version = st.session_state.get("warehouse_version")
+    if not version:
+        return
+    try:
+        inds = data.indicators(version)
+        info = data.meta(version)
+    except data.WarehouseUnavailable:
+        return
+    producers = sorted({p for p in inds["producer"].dropna() if p})
+    updated = inds["data_updated"].dropna()
+    parts = [t("source_line")]
+    if producers:
+        parts.append(f"{t('producers')}: {', '.join(producers)}.")
+    if len(updated):
+        parts.append(f"{t('data_updated')}: {day(updated.max())}.")
+    parts.append(f"{t('built_at')}: {day(info.get('built_at', '')[:10])}.")
+    st.divider()
+    st.caption(" ".join(parts))

@@ -1,0 +1,112 @@
+"""Every UI string in one place, Finnish first; Swedish and English follow as data."""
+
+from __future__ import annotations
+
+LANGUAGES = ("fi", "sv", "en")
+DEFAULT_LANGUAGE = "fi"
+
+PRIORITY_ORDER = ("mental_wellbeing", "everyday_safety", "active_lifestyle", "context")
+
+STRINGS: dict[str, dict[str, str]] = {
+    "fi": {
+        "app_title": "HYTE-tilannekuva",
+        "nav_overview": "Ryhmän tilannekuva",
+        "nav_compare": "Vertaile kuntia",
+        "nav_explore": "Indikaattorit",
+        "nav_present": "Esitystila",
+        "nav_status": "Tietojen tila",
+        "demo_banner": "DEMOAINEISTO – luvut ovat synteettisiä eivätkä kuvaa todellisia kuntia. "
+                       "Oikeat tiedot: hyte ingest --source sotkanet.",
+        "source_line": "Lähde: THL, Sotkanet (sotkanet.fi), lisenssi CC BY 4.0.",
+        "producers": "Tietojen tuottajat",
+        "data_updated": "Tiedot päivitetty",
+        "built_at": "Tietovarasto koottu",
+        "priority.mental_wellbeing": "Mielen hyvinvointi",
+        "priority.everyday_safety": "Arjen turvallisuus",
+        "priority.active_lifestyle": "Liikunnallinen elämäntapa",
+        "priority.context": "Väestö ja olosuhteet",
+        "outcome.better": "parempi",
+        "outcome.similar": "samaa tasoa",
+        "outcome.worse": "heikompi",
+        "outcome.higher": "korkeampi",
+        "outcome.lower": "matalampi",
+        "outcome.not_compared": "ei verrattu",
+        "trend.improving": "paranee",
+        "trend.worsening": "heikkenee",
+        "trend.rising": "nousee",
+        "trend.falling": "laskee",
+        "trend.stable": "ei selvää muutosta",
+        "trend.insufficient": "liian vähän vuosia",
+        "polarity.high_good": "suuri arvo on hyvä",
+        "polarity.low_good": "pieni arvo on hyvä",
+        "polarity.no_judgement": "ei hyvä- tai huono-suuntaa (esim. palvelujen käyttö)",
+        "benchmark.area": "Keski-Suomen hyvinvointialue",
+        "benchmark.rest_of_area": "muu hyvinvointialue (ilman ryhmää)",
+        "benchmark.country": "koko maa",
+        "gender.total": "yhteensä",
+        "gender.male": "miehet",
+        "gender.female": "naiset",
+        "status_title": "Tietojen tila",
+        "status_intro": "Mitä tietovarasto sisältää: lähde, kokoamisaika, rivimäärät ja "
+                        "jokaisen indikaattorin vuodet.",
+        "unavailable_title": "Tietoja ei voi näyttää",
+        "method_title": "Vertailun menetelmä",
+        "method_text": (
+            "Ryhmän tai kunnan arvoa verrataan vertailualueeseen. Arvon ympärille lasketaan "
+            "luottamusväli osoittajasta (tapausten määrä) ja nimittäjästä: osuuksille Wilsonin "
+            "väli, ilmaantuvuuksille Poisson-jakauman tarkka väli (Byarin approksimaatio). "
+            "Jos vertailuarvo osuu välille, tulos on *samaa tasoa*; muuten *parempi* tai "
+            "*heikompi* indikaattorin suunnan mukaan – tai *korkeampi*/*matalampi*, kun "
+            "indikaattorilla ei ole hyvä/huono-suuntaa. Jos väliä ei voi laskea (ei "
+            "osoittajaa, esim. kyselyt ja indeksit), tulosta ei väritetä (*ei verrattu*). "
+            "Taulukoissa käytetään 95 %:n väliä, nostoissa 99,8 %:n väliä, koska kerralla "
+            "testataan kymmeniä indikaattoreita. Kehityssuunta arvioidaan viiden viimeisimmän "
+            "havainnon lineaarisesta trendistä (95 %). Pienissä kunnissa välit ovat leveitä: "
+            "satunnaisvaihtelu on suurta."
+        ),
+    },
+    "sv": {
+        "app_title": "HYTE-lägesbild",
+        "nav_overview": "Gruppens lägesbild",
+        "nav_compare": "Jämför kommuner",
+        "nav_explore": "Indikatorer",
+        "nav_present": "Presentationsläge",
+        "nav_status": "Datastatus",
+        "source_line": "Källa: THL, Sotkanet (sotkanet.fi), licens CC BY 4.0.",
+        "priority.mental_wellbeing": "Psykiskt välbefinnande",
+        "priority.everyday_safety": "Trygghet i vardagen",
+        "priority.active_lifestyle": "Fysiskt aktiv livsstil",
+        "priority.context": "Befolkning och förhållanden",
+    },
+    "en": {
+        "app_title": "HYTE situation overview",
+        "nav_overview": "Group overview",
+        "nav_compare": "Compare municipalities",
+        "nav_explore": "Indicators",
+        "nav_present": "Presenter mode",
+        "nav_status": "Data status",
+        "source_line": "Source: THL, Sotkanet (sotkanet.fi), licence CC BY 4.0.",
+        "priority.mental_wellbeing": "Mental wellbeing",
+        "priority.everyday_safety": "Everyday safety",
+        "priority.active_lifestyle": "Physically active lifestyle",
+        "priority.context": "Population and conditions",
+    },
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **kwargs) -> str:
+    """The string for `key`, falling back to Finnish (the complete language)."""
+    text = STRINGS.get(lang, {}).get(key) or STRINGS[DEFAULT_LANGUAGE].get(key, key)
+    return text.format(**kwargs) if kwargs else text
+
+
+def priority_name(priority: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    return t(f"priority.{priority}", lang)
+
+
+def outcome_name(outcome: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    return t(f"outcome.{outcome}", lang)
+
+
+def trend_name(direction: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    return t(f"trend.{direction}", lang)
