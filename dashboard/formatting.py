@@ -72,3 +72,13 @@ def day(value) -> str:
     if isinstance(value, datetime | date):
         return f"{value.day}.{value.month}.{value.year}"
     return str(value)
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$&:")
+
+
+def md_escape(text) -> str:
+    """Text from outside (titles, names, notices) shown literally inside st.markdown."""
+    if text is None:
+        return ""
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text)).replace("\n", " ")

@@ -1,4 +1,158 @@
-"""Placeholder until the group overview lands."""
+"""Ryhmän tilannekuva: the workshop opener for one municipality group (render only)."""
+
+import math
+
+import pandas as pd
 import streamlit as st
 
-st.title("Ryhmän tilannekuva")
+from dashboard import charts, data, params, phrases, situation, views
+from dashboard.formatting import interval, md_escape, number
+from dashboard.texts import PRIORITY_ORDER, outcome_name, priority_name, t, trend_name
+
+version = st.session_state["warehouse_version"]
+groups = data.groups(version)
+group_ids = list(groups["group_id"])
+indicators = data.indicators(version).set_index("indicator_id", drop=False)
+
+state = params.parse_overview(st.query_params.to_dict(), group_ids)
+for note in state.notes:
+    st.info(note, icon="ℹ️")
+if "ov_group" not in st.session_state:
+    st.session_state.update(ov_group=state.group, ov_priority=state.priority,
+                            ov_benchmark=state.benchmark)
+
+group_names = dict(zip(groups["group_id"], groups["name_fi"], strict=True))
+controls = st.columns([3, 4, 2])
+group_id = controls[0].selectbox("Kuntaryhmä", group_ids, format_func=group_names.get,
+                                 key="ov_group")
+priority = controls[1].segmented_control(
+    "Painopiste", params.PRIORITY_CHOICES, key="ov_priority", required=True,
+    format_func=lambda p: "Kaikki" if p == "all" else priority_name(p))
+benchmark = controls[2].segmented_control(
+    "Vertailu", params.BENCHMARK_CHOICES, key="ov_benchmark", required=True,
+    format_func=lambda b: "Hyvinvointialue" if b == "area" else "Koko maa")
+st.query_params.update(group=group_id, priority=priority, benchmark=benchmark)
+
+sit = views.group_situation(version, group_id, benchmark)
+ctx = views.group_context(version, group_id, benchmark)
+rows = sit.rows
+regions = data.regions(version).set_index("region_id")
+area_name = regions.loc[ctx.area_id, "name_fi"]
+member_names = [ctx.names[m] for m in ctx.members]
+population = situation.group_population(ctx.populations, ctx.members)
+pop_year = regions.loc[list(ctx.members), "population_year"].max()
+
+# --- header -----------------------------------------------------------------------------
+st.title(group_names[group_id])
+vintage = situation.vintage(rows)
+st.markdown(
+    f"**Kunnat:** {md_escape(', '.join(member_names))}  \n"
+    f"**Väestö:** {number(population, 0)} asukasta"
+    + (f" ({int(pop_year)})" if pd.notna(pop_year) else "")
+    + "  \n**Tiedot vuosilta:** "
+    + " · ".join(f"{priority_name(p)} {vintage[p]}" for p in PRIORITY_ORDER
+                 if vintage.get(p)))
+shown = [p for p in PRIORITY_ORDER if priority in ("all", p)]
+large = rows["benchmark_label"].eq("rest_of_area").any()
+bench_text = ("koko maahan" if benchmark == "country" else
+              "muuhun hyvinvointialueeseen (ryhmä on yli 30 % alueen väestöstä, joten sitä ei "
+              "verrata itseensä)" if large else f"alueeseen {md_escape(area_name)}")
+st.caption(f"Ryhmän arvo on jäsenkuntien yhdistetty arvo (osoittajat ja nimittäjät yhteen). "
+           f"Vertailu {bench_text}. Värit: sininen parempi, keltainen samaa tasoa, oranssi "
+           f"heikompi, violetti korkeampi/matalampi (ei hyvä–huono-suuntaa), harmaa ei verrattu.")
+with st.popover("Miten vertailu tehdään?", icon="📏"):
+    st.markdown(t("method_text"))
+
+# --- key phenomena ------------------------------------------------------------------------
+st.header("Keskeiset ilmiöt")
+st.caption("Nostot valitaan säännöllä: 99,8 %:n luottamusväli ei sisällä vertailuarvoa; "
+           "ensin ”heikompi ja heikkenevä”, sitten suurin suhteellinen ero. Enintään kolme "
+           "vahvuutta ja kolme haastetta painopistettä kohden; ei koskaan indikaattorista, "
+           "jota ei voi verrata.")
+cols = st.columns(3)
+for col, p in zip(cols, PRIORITY_ORDER[:3], strict=True):
+    strengths, challenges = situation.highlights(rows, p)
+    with col.container(border=True):
+        st.subheader(priority_name(p))
+        st.markdown("**Vahvuudet**")
+        if strengths.empty:
+            st.caption("Ei tilastollisesti selviä vahvuuksia.")
+        for r in strengths.to_dict("records"):
+            st.markdown(f"🔵 {md_escape(phrases.highlight_sentence(r, benchmark))}")
+        st.markdown("**Haasteet**")
+        if challenges.empty:
+            st.caption("Ei tilastollisesti selviä haasteita.")
+        for r in challenges.to_dict("records"):
+            mark = "🔻" if r["trend"] == "worsening" else "🟠"
+            st.markdown(f"{mark} {md_escape(phrases.highlight_sentence(r, benchmark))}")
+
+
+# --- per priority ---------------------------------------------------------------------------
+def outcome_cell(outcome: str) -> str:
+    return outcome_name(outcome)
+
+
+def table(part: pd.DataFrame) -> pd.DataFrame:
+    def fmt(v, r):
+        return phrases.value_text(v, r["unit"], r["decimals"])
+
+    out = []
+    for r in part.to_dict("records"):
+        spread = ("–" if r["spread_min_name"] is None else
+                  f"{r['spread_min_name']} {fmt(r['spread_min'], r)} – "
+                  f"{r['spread_max_name']} {fmt(r['spread_max'], r)}")
+        out.append({
+            "Indikaattori": r["name"],
+            "Vuosi": str(r["year"]) if r["year"] else "–",
+            "Ryhmä": ("vain aluetasolla" if r["county_only"] else fmt(r["value"], r)),
+            "95 %:n väli": interval(r["lo"], r["hi"], r["decimals"]),
+            "Kunnat (pienin – suurin)": spread,
+            "Alue": fmt(r["benchmark_value"] if not math.isnan(r["benchmark_value"])
+                        else r["area_value"], r),
+            "vs. alue": outcome_cell(r["outcome_area"]),
+            "Koko maa": fmt(r["country_value"], r),
+            "vs. maa": outcome_cell(r["outcome_country"]),
+            "Suunta (5 havaintoa)": trend_name(r["trend"]),
+        })
+    return pd.DataFrame(out)
+
+
+def style(frame: pd.DataFrame):
+    colors = {outcome_name(k): v for k, v in charts.OUTCOME_COLORS.items()}
+    text = {outcome_name("better"): "white"}
+
+    def paint(v):
+        if v in colors:
+            return f"background-color: {colors[v]}; color: {text.get(v, '#111')}"
+        return ""
+
+    return frame.style.map(paint, subset=["vs. alue", "vs. maa"])
+
+
+labels = {"group": "Ryhmä", "area": area_name, "country": "Koko maa"}
+for p in shown:
+    part = rows[rows["priority"] == p]
+    if part.empty:
+        continue
+    st.header(priority_name(p))
+    st.dataframe(style(table(part)), hide_index=True)
+    smalls = sorted({s for s in part["small_members"] if s})
+    if smalls:
+        st.caption(f"Pienet kunnat ({md_escape(', '.join(sorted(set(', '.join(smalls).split(', ')))))}): "
+                   "luvut vaihtelevat satunnaisesti ja luottamusvälit ovat leveitä.")
+    trend_tab, member_tab, why_tab = st.tabs(["Kehitys", "Kunnat vertailussa", "Miksi tämä väri?"])
+    with trend_tab:
+        st.altair_chart(charts.trend_small_multiples(sit.series, part, labels))
+    with member_tab:
+        members = sit.members[sit.members["indicator_id"].isin(part["indicator_id"])]
+        bench_label = ("koko maa" if benchmark == "country"
+                       else t(f"benchmark.{part['benchmark_label'].iloc[0]}"))
+        st.altair_chart(charts.member_dots(members, part, bench_label))
+    with why_tab:
+        options = list(part["indicator_id"])
+        chosen = st.selectbox("Indikaattori", options, key=f"why_{p}",
+                              format_func=lambda i: rows.set_index("indicator_id").loc[i, "name"])
+        row = part.set_index("indicator_id").loc[chosen]
+        row = {**row.to_dict(), "indicator_id": chosen}
+        items = phrases.explanation(row, indicators.loc[chosen].to_dict(), benchmark)
+        st.dataframe(pd.DataFrame(items, columns=["", "Arvo"]), hide_index=True)

@@ -1,0 +1,30 @@
+"""Cached compositions of warehouse data and pure analysis that several pages share."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, situation
+
+
+def county_ids(version: str) -> tuple[int, int]:
+    info = data.meta(version)
+    return int(info["county_region_id"]), int(info["country_region_id"])
+
+
+def group_context(version: str, group_id: str, benchmark: str = "area") -> situation.Context:
+    groups = data.groups(version).set_index("group_id")
+    regions = data.regions(version)
+    area_id, country_id = county_ids(version)
+    members = tuple(int(m) for m in groups.loc[group_id, "members"])
+    names = dict(zip(regions["region_id"].astype(int), regions["name_fi"], strict=True))
+    pops = {int(r): float(p) for r, p in zip(regions["region_id"], regions["population"],
+                                             strict=True) if p == p and p is not None}
+    return situation.Context(members, names, pops, area_id, country_id, benchmark)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def group_situation(version: str, group_id: str, benchmark: str) -> situation.Situation:
+    ctx = group_context(version, group_id, benchmark)
+    obs = data.observations(version, (*ctx.members, ctx.area_id, ctx.country_id))
+    return situation.build(data.indicators(version), obs, ctx)
