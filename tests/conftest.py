@@ -1,0 +1,34 @@
+"""Shared pytest fixtures."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fake_sotkanet import FIXTURE_DIR, FakeSotkanet
+
+
+@pytest.fixture
+def fake_sotkanet():
+    """A fake Sotkanet on 127.0.0.1 serving tests/fixtures/sotkanet; .url, .requests, .script()."""
+    with FakeSotkanet(FIXTURE_DIR) as fake:
+        yield fake
+
+
+# Deterministic demo warehouses (session-scoped) and Streamlit cache hygiene.
+from hypothesis import settings  # noqa: E402
+
+from tests.warehouse_fixtures import demo_warehouse, finland_warehouse  # noqa: E402, F401
+
+settings.register_profile("hyte", deadline=None)
+settings.load_profile("hyte")
+
+
+@pytest.fixture
+def app_env(demo_warehouse, monkeypatch):
+    """Point the dashboard at the demo warehouse with empty caches."""
+    import streamlit as st
+
+    monkeypatch.setenv("HYTE_WAREHOUSE", str(demo_warehouse))
+    st.cache_data.clear()
+    yield demo_warehouse
+    st.cache_data.clear()
