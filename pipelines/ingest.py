@@ -101,9 +101,10 @@ def run(config: Config, source: str, live: Path, *, from_dir: Path | None = None
         factory = client_factory or SotkanetClient
         with factory(save_dir=save_dir) as client:
             dataset = collect(config, client, "sotkanet", progress)
-            stats = getattr(client, "stats", None)
-            if stats:
-                dataset.detail["http"] = dict(stats)
+            stats = client.stats
+            dataset.detail["http"] = {"network": stats.network, "cache_hits": stats.cache_hits,
+                                      "revalidated": stats.revalidated}
+            progress(f"HTTP: {stats}")
     else:
         raise IngestError(f"unknown source {source!r}")
 

@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 from dashboard import situation
-from tests.warehouse_fixtures import demo_warehouse  # noqa: F401
 
 A, B, AREA, FI = 1, 2, 100, 999
 

@@ -12,7 +12,7 @@ import pytest
 
 from pipelines import demo, ingest, warehouse
 from pipelines.config import load_config
-from tests.warehouse_fixtures import ROOT, build_demo, demo_warehouse  # noqa: F401
+from tests.warehouse_fixtures import ROOT, build_demo
 
 CONFIG = load_config(ROOT / "data")
 

@@ -1,0 +1,447 @@
+"""Altair chart builders: trends, member spreads and outcome strips, in Finnish format.
+
+Pure (no Streamlit, no DuckDB): Situation frames in, finished top-level charts out. Every
+chart carries its own Vega locale because Streamlit drops embed options; the builders
+apply `finnish()` themselves, so a returned chart cannot be concatenated further.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Iterable, Mapping
+
+import altair as alt
+import pandas as pd
+
+from dashboard.formatting import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE, interval, number
+from dashboard.texts import outcome_name, t
+
+ChartLike = alt.Chart | alt.LayerChart | alt.ConcatChart | alt.VConcatChart | alt.HConcatChart
+
+# Colours MEAN the comparison outcome, everywhere (tables use the same map). Blue and
+# vermillion stay apart for every common colour-vision deficiency; "similar" is a light
+# sand that reads as "nothing to see"; the no-judgement outcomes get neutral purples so
+# they never look good or bad; "not compared" is grey.
+OUTCOME_COLORS: dict[str, str] = {
+    "better": "#2166AC",
+    "similar": "#F0D264",
+    "worse": "#D55E00",
+    "higher": "#8073AC",
+    "lower": "#B2ABD2",
+    "not_compared": "#BDBDBD",
+}
+OUTCOME_ORDER = tuple(OUTCOME_COLORS)
+OUTLINE = "#1B1B1B"  # dark outline so the pale sand and lilac dots stay visible on white
+
+# Trend lines are descriptive, not verdicts, so they stay in greys: no series can be
+# mistaken for an outcome colour, and solid/dashed/dotted plus lightness separate them
+# in greyscale print and for every colour-vision deficiency.
+SERIES_ORDER = ("group", "area", "country")
+SERIES_COLORS = {"group": "#1B1B1B", "area": "#5E5E5E", "country": "#9A9A9A"}
+SERIES_DASH = {"group": [1, 0], "area": [6, 3], "country": [2, 2]}
+SERIES_DEFAULT_LABELS = {"group": "Ryhmä", "area": "Hyvinvointialue", "country": "Koko maa"}
+
+# Absolute counts (population) of a group, its area and the country differ by orders of
+# magnitude: on one axis the group would be a flat line, so only the group is drawn.
+GROUP_ONLY_UNITS = frozenset({"count"})
+
+TREND_YEARS = 10
+CI_LABEL = "95 %:n luottamusväli"
+NO_DATA = "Ei tietoja"
+SMALL_NOTE = "pieni kunta: satunnaisvaihtelu suurta"
+GROUP_ROW = "Ryhmä yhteensä"
+
+FONT_SIZES = {"label": 12, "title": 13, "chart_title": 15}
+
+
+# --- common ------------------------------------------------------------------------------
+
+
+def finnish(chart: ChartLike) -> ChartLike:
+    """The Finnish locale and a projector-readable config, in the chart's own spec."""
+    fs = FONT_SIZES
+    return chart.configure(
+        locale=alt.Locale(number=VEGA_FORMAT_LOCALE, time=VEGA_TIME_LOCALE),
+        axis=alt.AxisConfig(labelFontSize=fs["label"], titleFontSize=fs["title"],
+                            labelColor="#333333", titleColor="#333333", gridColor="#E6E6E6"),
+        legend=alt.LegendConfig(labelFontSize=fs["label"], titleFontSize=fs["title"],
+                                labelLimit=320, titleLimit=800),
+        title=alt.TitleConfig(fontSize=fs["title"], subtitleFontSize=fs["label"],
+                              anchor="start", color="#1B1B1B", subtitleColor="#444444"),
+        header=alt.HeaderConfig(labelFontSize=fs["title"], titleFontSize=fs["title"]),
+        view=alt.ViewConfig(stroke="#D9D9D9"),
+    )
+
+
+def empty_chart(message: str = NO_DATA) -> ChartLike:
+    """A valid chart that says there is nothing to draw."""
+    chart = alt.Chart(alt.Data(values=[{"viesti": message}])).mark_text(
+        fontSize=FONT_SIZES["title"], color="#555555"
+    ).encode(text="viesti:N").properties(width=220, height=40)
+    return finnish(chart)
+
+
+def _missing(x) -> bool:
+    if x is None or x is pd.NA:
+        return True
+    try:
+        return math.isnan(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _clean(frame: pd.DataFrame) -> pd.DataFrame:
+    """NaN/NA as None (Vega has no NaN; JSON has no NaN)."""
+    out = frame.astype(object)
+    return out.where(frame.notna(), None)
+
+
+def number_format(decimals, trim: bool = False) -> str:
+    """d3-format for an indicator's decimals: ',.1f' shows 1234.5 as '1 234,5'."""
+    d = 1 if _missing(decimals) else max(0, int(decimals))
+    return f",.{d}~f" if trim else f",.{d}f"
+
+
+def _decimals(row) -> int:
+    d = row.get("decimals")
+    return 1 if _missing(d) else int(d)
+
+
+def wrap(text: str, width: int, max_lines: int = 3) -> list[str]:
+    """Wrap a title into at most `max_lines` lines, the last one cut with an ellipsis."""
+    lines = textwrap.wrap(str(text or ""), width=max(8, width), break_on_hyphens=False) or [""]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1]
+        lines[-1] = (last[: width - 1].rstrip() if len(last) >= width else last) + "…"
+    return lines
+
+
+def _pad(lines: list[str], n: int) -> list[str]:
+    # Equal title heights keep the plots of one grid row aligned.
+    return lines + ["\u00a0"] * (n - len(lines))
+
+
+# --- trends ------------------------------------------------------------------------------
+
+
+def _trend_panel(data: pd.DataFrame, row: Mapping, title: list[str], years: tuple[int, int],
+                 labels: list[str], width: int, height: int) -> alt.LayerChart:
+    decimals = _decimals(row)
+    fmt = number_format(decimals)
+    x = alt.X("year:Q", title=None,
+              scale=alt.Scale(domain=list(years), nice=False, padding=6),
+              axis=alt.Axis(format="d", tickMinStep=1, tickCount=5, labelAngle=0,
+                            labelOverlap=True, grid=False))
+    y_scale = alt.Scale(zero=False, nice=True)
+    # A fixed label gutter keeps the plots of one grid column aligned.
+    y_axis = alt.Axis(format=number_format(decimals, trim=True), tickCount=4, title=None,
+                      minExtent=44)
+    colors = [SERIES_COLORS[s] for s in SERIES_ORDER]
+    color = alt.Color("sarja:N", title=None,
+                      scale=alt.Scale(domain=labels, range=colors),
+                      legend=alt.Legend(orient="top", direction="horizontal",
+                                        symbolType="stroke", symbolSize=500,
+                                        symbolStrokeWidth=3))
+    dash = alt.StrokeDash("sarja:N", title=None,
+                          scale=alt.Scale(domain=labels, range=[SERIES_DASH[s] for s in
+                                                                SERIES_ORDER]))
+    tooltip = [alt.Tooltip("sarja:N", title="Sarja"),
+               alt.Tooltip("year:Q", title="Vuosi", format="d"),
+               alt.Tooltip("value:Q", title="Arvo", format=fmt),
+               alt.Tooltip("vali:N", title=CI_LABEL)]
+
+    layers = []
+    band = data[(data["series"] == "group") & data["lo"].notna() & data["hi"].notna()]
+    if not band.empty:
+        layers.append(alt.Chart(_clean(band)).mark_area(
+            color=SERIES_COLORS["group"], opacity=0.14).encode(
+            x=x, y=alt.Y("lo:Q", scale=y_scale, axis=y_axis), y2="hi:Q",
+            tooltip=[alt.Tooltip("year:Q", title="Vuosi", format="d"),
+                     alt.Tooltip("vali:N", title=f"Ryhmän {CI_LABEL}")]))
+    clean = _clean(data)
+    base = alt.Chart(clean).encode(
+        x=x, y=alt.Y("value:Q", scale=y_scale, axis=y_axis), color=color)
+    layers.append(base.mark_line(strokeWidth=2.2).encode(
+        strokeDash=dash, detail="series:N",
+        strokeWidth=alt.condition(alt.datum.series == "group", alt.value(3), alt.value(2))))
+    layers.append(base.mark_point(filled=True, size=36, opacity=1).encode(
+        tooltip=tooltip))
+    return alt.layer(*layers).properties(
+        width=width, height=height,
+        title=alt.TitleParams(text=title, fontSize=FONT_SIZES["title"], fontWeight="bold",
+                              lineHeight=16))
+
+
+def trend_small_multiples(series: pd.DataFrame, rows: pd.DataFrame,
+                          labels: Mapping[str, str] | None = None, columns: int = 3,
+                          width: int = 220, height: int = 140,
+                          years: int = TREND_YEARS, title: str = "Kehitys") -> ChartLike:
+    """One small panel per indicator in `rows`: group, area and country over the last years.
+
+    `series`: Situation.series (indicator_id, series, year, value, lo, hi); `rows`:
+    Situation.rows of the indicators to draw, in drawing order; `labels`: series -> legend
+    label. The group's 95 % interval is a translucent band.
+    """
+    labels = {**SERIES_DEFAULT_LABELS, **(labels or {})}
+    if rows is None or rows.empty or series is None or series.empty:
+        return empty_chart()
+    data = series.dropna(subset=["value", "year"])
+    data = data[data["indicator_id"].isin(rows["indicator_id"])]
+    if data.empty:
+        return empty_chart()
+    last = int(data["year"].max())
+    span = (last - years + 1, last)
+    data = data[data["year"] >= span[0]].copy()
+    data["year"] = data["year"].astype(int)
+    legend_labels = [labels[s] for s in SERIES_ORDER]
+    data["sarja"] = data["series"].map(labels)
+
+    panels = []
+    line_width = max(16, width // 7)  # ~7 px per character of a 13 px bold title
+    titled = []
+    for row in rows.to_dict("records"):
+        part = data[data["indicator_id"] == row["indicator_id"]]
+        if row.get("unit") in GROUP_ONLY_UNITS:
+            part = part[part["series"] == "group"]
+        part = part.copy()
+        d = _decimals(row)
+        part["vali"] = [interval(lo, hi, d) for lo, hi in zip(part["lo"], part["hi"],
+                                                               strict=True)]
+        head = wrap(row.get("name") or str(row["indicator_id"]), line_width)
+        if row.get("county_only"):
+            head.append("(vain alue ja koko maa)")
+        if row.get("unit") in GROUP_ONLY_UNITS:
+            head.append("(vain ryhmä)")
+        titled.append((row, part, head))
+    n_lines = max(len(h) for _, _, h in titled)
+    for row, part, head in titled:
+        if part.empty:
+            panel = alt.Chart(alt.Data(values=[{"viesti": NO_DATA}])).mark_text(
+                fontSize=FONT_SIZES["label"], color="#555555").encode(
+                text="viesti:N").properties(
+                width=width, height=height,
+                title=alt.TitleParams(text=_pad(head, n_lines), fontWeight="bold",
+                                      lineHeight=16))
+        else:
+            panel = _trend_panel(part, row, _pad(head, n_lines), span, legend_labels,
+                                 width, height)
+        panels.append(panel)
+    chart = alt.concat(*panels, columns=columns, spacing=18).resolve_scale(
+        y="independent", color="shared", strokeDash="shared"
+    ).properties(title=alt.TitleParams(
+        text=title, subtitle=f"Varjostus: ryhmän {CI_LABEL}. Vuodet {span[0]}–{span[1]}.",
+        fontSize=FONT_SIZES["chart_title"]))
+    return finnish(chart)
+
+
+# --- members -----------------------------------------------------------------------------
+
+
+def _outcome_scale(outcomes: Iterable[str]) -> alt.Scale:
+    present = [o for o in OUTCOME_ORDER if o in set(outcomes)] or list(OUTCOME_ORDER)
+    return alt.Scale(domain=[outcome_name(o) for o in present],
+                     range=[OUTCOME_COLORS[o] for o in present])
+
+
+def _benchmark_text(value, label_code, decimals) -> str:
+    if _missing(value):
+        return "–"
+    where = t(f"benchmark.{label_code}") if isinstance(label_code, str) else ""
+    return f"{number(value, decimals)} ({where})" if where else number(value, decimals)
+
+
+def _member_frame(members: pd.DataFrame, row: Mapping, benchmark: str) -> pd.DataFrame:
+    d = _decimals(row)
+    out = []
+    group_value = row.get("value")
+    if not _missing(group_value):
+        bench_value = row.get("country_value") if benchmark == "country" else row.get(
+            "benchmark_value")
+        bench_code = "country" if benchmark == "country" else row.get("benchmark_label")
+        outcome = row.get("outcome_country" if benchmark == "country" else "outcome_area")
+        out.append({
+            "kunta": GROUP_ROW, "kind": "group", "value": float(group_value),
+            "lo": row.get("lo"), "hi": row.get("hi"), "vali": interval(row.get("lo"),
+                                                                        row.get("hi"), d),
+            "vertailu": outcome_name(outcome or "not_compared"),
+            "outcome": outcome or "not_compared",
+            "bench": bench_value, "vertailuarvo": _benchmark_text(bench_value, bench_code, d),
+            "vuosi": None if _missing(row.get("year")) else int(row["year"]),
+            "small": False, "huom": "",
+        })
+    for m in members.to_dict("records"):
+        if _missing(m.get("value")):
+            continue  # no value, no dot
+        small = bool(m.get("small")) if not _missing(m.get("small")) else False
+        outcome = m.get("outcome") if isinstance(m.get("outcome"), str) else "not_compared"
+        out.append({
+            "kunta": str(m.get("name")), "kind": "member", "value": float(m["value"]),
+            "lo": m.get("lo"), "hi": m.get("hi"), "vali": interval(m.get("lo"), m.get("hi"), d),
+            "vertailu": outcome_name(outcome), "outcome": outcome,
+            "bench": m.get("benchmark_value"),
+            "vertailuarvo": _benchmark_text(m.get("benchmark_value"), m.get("benchmark_label"),
+                                            d),
+            "vuosi": None if _missing(m.get("year")) else int(m["year"]),
+            "small": small, "huom": SMALL_NOTE if small else "",
+        })
+    frame = pd.DataFrame(out, columns=["kunta", "kind", "value", "lo", "hi", "vali", "vertailu",
+                                       "outcome", "bench", "vertailuarvo", "vuosi", "small",
+                                       "huom"])
+    for col in ("value", "lo", "hi", "bench"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce")
+    return frame
+
+
+def _member_panel(frame: pd.DataFrame, row: Mapping, fill_scale: alt.Scale, fill_legend,
+                  benchmark_label: str, width: int) -> alt.LayerChart:
+    d = _decimals(row)
+    fmt = number_format(d)
+    order = list(frame["kunta"])
+    x_scale = alt.Scale(zero=False, nice=True)
+    x = alt.X("value:Q", scale=x_scale, title=None,
+              axis=alt.Axis(format=number_format(d, trim=True), tickCount=5, grid=True))
+    y = alt.Y("kunta:N", sort=order, title=None,
+              axis=alt.Axis(labelLimit=170, ticks=False, domain=False, grid=False))
+    layers = []
+
+    benches = frame["bench"].dropna()
+    unique_bench = benches.nunique() == 1
+    if unique_bench:
+        bench = float(benches.iloc[0])
+        layers.append(alt.Chart(alt.Data(values=[{"bench": bench,
+                                                  "vertailuarvo": number(bench, d)}]))
+                      .mark_rule(color="#333333", strokeDash=[5, 3], strokeWidth=2).encode(
+            x=alt.X("bench:Q", scale=x_scale),
+            tooltip=[alt.Tooltip("vertailuarvo:N", title=f"Vertailukohta: {benchmark_label}")]))
+    elif not benches.empty:
+        # Members can have different benchmarks (a large member is compared with the rest
+        # of the area): mark each row's own benchmark instead of one misleading line.
+        ticks = frame[frame["bench"].notna()]
+        layers.append(alt.Chart(_clean(ticks)).mark_tick(
+            color="#333333", thickness=2, size=18).encode(
+            x=alt.X("bench:Q", scale=x_scale), y=y,
+            tooltip=[alt.Tooltip("kunta:N", title="Kunta"),
+                     alt.Tooltip("vertailuarvo:N", title="Vertailuarvo")]))
+
+    whiskers = frame[frame["lo"].notna() & frame["hi"].notna()]
+    if not whiskers.empty:
+        layers.append(alt.Chart(_clean(whiskers)).mark_rule(strokeWidth=2).encode(
+            x=alt.X("lo:Q", scale=x_scale), x2="hi:Q", y=y,
+            color=alt.condition(alt.datum.kind == "group", alt.value("#1B1B1B"),
+                                alt.value("#6B6B6B")),
+            tooltip=[alt.Tooltip("kunta:N", title="Kunta"),
+                     alt.Tooltip("vali:N", title=CI_LABEL)]))
+
+    base_tooltip = [alt.Tooltip("kunta:N", title="Kunta"),
+                    alt.Tooltip("value:Q", title="Arvo", format=fmt),
+                    alt.Tooltip("vali:N", title=CI_LABEL),
+                    alt.Tooltip("vertailu:N", title="Vertailu"),
+                    alt.Tooltip("vertailuarvo:N", title="Vertailuarvo"),
+                    alt.Tooltip("vuosi:Q", title="Vuosi", format="d")]
+    members = frame[frame["kind"] == "member"]
+    for small, part in members.groupby("small"):
+        tooltip = base_tooltip + ([alt.Tooltip("huom:N", title="Huom.")] if small else [])
+        layers.append(alt.Chart(_clean(part)).mark_point(
+            filled=True, size=140, stroke=OUTLINE, strokeWidth=1.2, opacity=1).encode(
+            x=x, y=y, fill=alt.Fill("vertailu:N", scale=fill_scale, legend=fill_legend),
+            tooltip=tooltip))
+    group = frame[frame["kind"] == "group"]
+    if not group.empty:
+        layers.append(alt.Chart(_clean(group)).mark_point(
+            shape="diamond", filled=True, size=220, color="#1B1B1B", opacity=1).encode(
+            x=x, y=y, tooltip=base_tooltip))
+
+    head = wrap(row.get("name") or str(row["indicator_id"]), max(30, width // 7), 2)
+    year = row.get("year")
+    subtitle = []
+    if unique_bench:
+        subtitle.append(f"Katkoviiva: {benchmark_label} {number(benches.iloc[0], d)}")
+    elif not benches.empty:
+        subtitle.append("Pystyviiva: kunkin rivin oma vertailuarvo")
+    if not _missing(year):
+        subtitle.append(f"vuosi {int(year)}")
+    height = 24 * max(1, len(order))
+    return alt.layer(*layers).properties(
+        width=width, height=height,
+        title=alt.TitleParams(text=head, subtitle=", ".join(subtitle), fontWeight="bold",
+                              lineHeight=16))
+
+
+def member_dots(members: pd.DataFrame, rows: pd.DataFrame, benchmark_label: str,
+                width: int = 520, benchmark: str = "area",
+                title: str = "Kunnat vertailussa") -> ChartLike:
+    """Member municipalities per indicator, coloured by their comparison outcome.
+
+    `members`: Situation.members; `rows`: Situation.rows of the same indicators (drawing
+    order); `benchmark_label`: the benchmark's Finnish name for the legend; `benchmark`:
+    "area" or "country", which of the group's outcomes and benchmark values the group row
+    shows (members carry their own). Whiskers are 95 % intervals; missing values are absent.
+    """
+    if rows is None or rows.empty or members is None:
+        return empty_chart()
+    frames = []
+    for row in rows.to_dict("records"):
+        if row.get("county_only"):
+            continue  # no municipal data to spread
+        part = members[members["indicator_id"] == row["indicator_id"]]
+        frame = _member_frame(part, row, benchmark)
+        if frame["kind"].eq("member").any():
+            frames.append((row, frame))
+    if not frames:
+        return empty_chart()
+    outcomes = pd.concat([f[f["kind"] == "member"]["outcome"] for _, f in frames])
+    fill_scale = _outcome_scale(outcomes)
+    legend = alt.Legend(title=["Kunnan arvo vertailukohtaan nähden",
+                               f"({CI_LABEL}, vertailukohta: {benchmark_label})"],
+                        orient="top", direction="horizontal", symbolStrokeColor=OUTLINE,
+                        symbolStrokeWidth=1, symbolSize=160, columns=6)
+    panels = [_member_panel(frame, row, fill_scale, legend, benchmark_label, width)
+              for row, frame in frames]
+    subtitle = [f"Vaakaviiva pisteen ympärillä: {CI_LABEL}. Musta vinoneliö: ryhmä yhteensä "
+                "(kuntien luvut yhdistettyinä)."]
+    smalls = sorted({r for _, f in frames for r in f.loc[f["small"], "kunta"]})
+    if smalls:
+        subtitle.append(f"Pienet kunnat ({', '.join(smalls)}): luvut vaihtelevat "
+                        "satunnaisesti ja luottamusvälit ovat leveitä.")
+    chart = alt.vconcat(*panels, spacing=26).resolve_scale(x="independent", fill="shared")
+    chart = chart.properties(title=alt.TitleParams(
+        text=title, subtitle=subtitle, fontSize=FONT_SIZES["chart_title"]))
+    return finnish(chart)
+
+
+# --- outcome strip -----------------------------------------------------------------------
+
+
+def outcome_strip(rows: pd.DataFrame, area_label: str = "Hyvinvointialue",
+                  country_label: str = "Koko maa", name_width: int = 60) -> ChartLike:
+    """A heat strip: one line per indicator, the group's outcome against area and country."""
+    if rows is None or rows.empty:
+        return empty_chart()
+    records = []
+    order = []
+    for row in rows.to_dict("records"):
+        name = wrap(row.get("name") or str(row["indicator_id"]), name_width, 1)[0]
+        while name in order:  # identical short names must stay separate rows
+            name += "\u200b"
+        order.append(name)
+        for column, label in (("outcome_area", area_label), ("outcome_country", country_label)):
+            outcome = row.get(column) if isinstance(row.get(column), str) else "not_compared"
+            records.append({"indikaattori": name, "vertailukohta": label,
+                            "vertailu": outcome_name(outcome), "outcome": outcome,
+                            "vuosi": None if _missing(row.get("year")) else int(row["year"])})
+    frame = pd.DataFrame(records)
+    chart = alt.Chart(frame).mark_rect(stroke="white", strokeWidth=2).encode(
+        x=alt.X("vertailukohta:N", sort=[area_label, country_label], title=None,
+                axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y("indikaattori:N", sort=order, title=None, axis=alt.Axis(labelLimit=480)),
+        fill=alt.Fill("vertailu:N", scale=_outcome_scale(frame["outcome"]),
+                      legend=alt.Legend(title=f"Ryhmän arvo ({CI_LABEL})", orient="bottom",
+                                        symbolStrokeColor=OUTLINE, symbolStrokeWidth=1)),
+        tooltip=[alt.Tooltip("indikaattori:N", title="Indikaattori"),
+                 alt.Tooltip("vertailukohta:N", title="Vertailukohta"),
+                 alt.Tooltip("vertailu:N", title="Vertailu"),
+                 alt.Tooltip("vuosi:Q", title="Vuosi", format="d")],
+    ).properties(width=220, height=22 * len(order))
+    return finnish(chart)
