@@ -100,9 +100,7 @@ def denominator(value, abs_value, unit: str) -> float | None:
     return n if n > 0 else None
 
 
-def count_interval(
-    x, n, unit: str, method: str, level: float = TABLE_LEVEL
-) -> tuple[float, float] | None:
+def count_interval(x, n, unit: str, method: str, level: float = TABLE_LEVEL) -> tuple[float, float] | None:
     """Interval in the value's units from a numerator and a denominator (e.g. pooled ones)."""
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
@@ -144,9 +142,7 @@ class Pooled:
     complete: bool
 
 
-def pool(
-    values: Sequence, abs_values: Sequence, unit: str, weights: Sequence | None = None
-) -> Pooled:
+def pool(values: Sequence, abs_values: Sequence, unit: str, weights: Sequence | None = None) -> Pooled:
     """Pool members' numerators and implied denominators so the group gets a true rate."""
     vals, nums = _floats(values), _floats(abs_values)
     if len(vals) != len(nums) or (weights is not None and len(weights) != len(vals)):
@@ -170,9 +166,7 @@ def _mean(vals: np.ndarray, weights: Sequence | None, keep: np.ndarray) -> float
     return float(vals.mean())
 
 
-def rest_of_area(
-    area_value, area_abs, part_value, part_abs, unit: str
-) -> tuple[float, float] | None:
+def rest_of_area(area_value, area_abs, part_value, part_abs, unit: str) -> tuple[float, float] | None:
     """(value, abs_value) of the area without the part, so a group is not its own benchmark."""
     n_area = denominator(area_value, area_abs, unit)
     n_part = denominator(part_value, part_abs, unit)
@@ -329,3 +323,121 @@ def rank(values: pd.Series, polarity: str) -> pd.Series:
     _check_polarity(polarity)
     ascending = polarity == "low_good"
     return values.rank(method="min", ascending=ascending).astype("Int64")
+
+
+# --- vectorised forms (same rules, whole columns at once) -------------------------------
+# The overview computes hundreds of intervals and comparisons per view; these keep it in
+# numpy. tests/test_analysis_vectorised.py holds them equal to the scalar functions above.
+
+
+def count_intervals(x, n, scale, method, level: float = TABLE_LEVEL) -> tuple[np.ndarray, np.ndarray]:
+    """count_interval over arrays; NaN where no interval can be computed."""
+    x, n, scale = (np.asarray(a, dtype=float) for a in (x, n, scale))
+    method = np.asarray(method, dtype=object)
+    x, n, scale, method = np.broadcast_arrays(x, n, scale, method)
+    z = z_value(level)
+    lo = np.full(x.shape, np.nan)
+    hi = np.full(x.shape, np.nan)
+    valid = np.isfinite(x) & np.isfinite(n) & np.isfinite(scale) & (n > 0) & (x >= 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        prop = valid & (method == "proportion") & (x <= n)
+        p = np.where(prop, x / np.where(n > 0, n, 1.0), 0.0)
+        nn = np.where(prop, n, 1.0)
+        z2n = z * z / nn
+        centre = (p + z2n / 2.0) / (1.0 + z2n)
+        half = z * np.sqrt(np.maximum(p * (1.0 - p) / nn + z2n / (4.0 * nn), 0.0)) / (1.0 + z2n)
+        w_lo = np.where(x == 0, 0.0, np.maximum(0.0, centre - half))
+        w_hi = np.where(x == n, 1.0, np.minimum(1.0, centre + half))
+        lo = np.where(prop, w_lo * scale, lo)
+        hi = np.where(prop, w_hi * scale, hi)
+
+        rate = valid & (method == "rate")
+        xs = np.where(rate & (x > 0), x, 1.0)
+        base = 1.0 - 1.0 / (9.0 * xs) - z / (3.0 * np.sqrt(xs))
+        p_lo = np.where(x > 0, xs * np.maximum(base, 0.0) ** 3, 0.0)
+        x1 = np.where(rate, x, 0.0) + 1.0
+        p_hi = x1 * (1.0 - 1.0 / (9.0 * x1) + z / (3.0 * np.sqrt(x1))) ** 3
+        lo = np.where(rate, p_lo / np.where(rate, n, 1.0) * scale, lo)
+        hi = np.where(rate, p_hi / np.where(rate, n, 1.0) * scale, hi)
+    return lo, hi
+
+
+def compare_many(value, lo, hi, benchmark, polarity) -> np.ndarray:
+    """compare() over arrays: the single-overlap rule with each row's polarity."""
+    value, lo, hi, benchmark = (np.asarray(a, dtype=float) for a in (value, lo, hi, benchmark))
+    polarity = np.broadcast_to(np.asarray(polarity, dtype=object), value.shape)
+    known = np.isfinite(value) & np.isfinite(lo) & np.isfinite(hi) & np.isfinite(benchmark)
+    inside = known & (lo <= benchmark) & (benchmark <= hi)
+    higher = benchmark < lo
+    neutral = polarity == "no_judgement"
+    good = np.where(polarity == "high_good", higher, ~higher)
+    return np.select(
+        [~known, inside, neutral & higher, neutral, good],
+        ["not_compared", "similar", "higher", "lower", "better"],
+        default="worse",
+    ).astype(object)
+
+
+def trends(
+    frame: pd.DataFrame, polarity: dict, level: float = TABLE_LEVEL, points: int = 5, min_points: int = 4
+) -> pd.DataFrame:
+    """trend() per key: `frame` has key, year, value; returns direction, slope, first, last."""
+    f = frame.dropna(subset=["value"]).sort_values(["key", "year"], kind="mergesort")
+    f = f.groupby("key", sort=False).tail(points)
+    g = f.groupby("key", sort=False)
+    n = g["year"].transform("size").to_numpy()
+    xm = g["year"].transform("mean").to_numpy()
+    ym = g["value"].transform("mean").to_numpy()
+    dx = f["year"].to_numpy(dtype=float) - xm
+    dy = f["value"].to_numpy(dtype=float) - ym
+    parts = pd.DataFrame(
+        {
+            "key": f["key"].to_numpy(),
+            "sxx": dx * dx,
+            "sxy": dx * dy,
+            "yabs": np.abs(f["value"].to_numpy(dtype=float)),
+            "dx": dx,
+            "dy": dy,
+            "year": f["year"].to_numpy(),
+            "n": n,
+        }
+    )
+    agg = parts.groupby("key", sort=False).agg(
+        sxx=("sxx", "sum"),
+        sxy=("sxy", "sum"),
+        ymax=("yabs", "max"),
+        n=("n", "first"),
+        first=("year", "min"),
+        last=("year", "max"),
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where(agg["sxx"] > 0, agg["sxy"] / agg["sxx"], np.nan)
+    span = (agg["last"] - agg["first"]).to_numpy(dtype=float)
+    flat = np.abs(slope) * span <= 1e-12 * np.maximum(agg["ymax"].to_numpy(), 1.0)
+    slope = np.where(flat & np.isfinite(slope), 0.0, slope)
+    slope_by_key = pd.Series(slope, index=agg.index)
+    resid = parts["dy"].to_numpy() - slope_by_key.reindex(parts["key"]).to_numpy() * parts["dx"].to_numpy()
+    sse = pd.Series(resid * resid).groupby(parts["key"].to_numpy(), sort=False).sum().reindex(agg.index)
+    nn = agg["n"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.sqrt(sse.to_numpy() / np.maximum(nn - 2, 1) / agg["sxx"].to_numpy())
+    tcrit = np.array([t_value(level, int(k) - 2) if k > 2 else np.inf for k in nn])
+    enough = (nn >= max(min_points, 3)) & (agg["sxx"].to_numpy() > 0)
+    significant = enough & (slope != 0) & ((se == 0) | (np.abs(slope) / np.where(se > 0, se, 1) > tcrit))
+    pol = np.array([polarity[k] for k in agg.index], dtype=object)
+    rising = slope > 0
+    direction = np.select(
+        [~enough, ~significant, pol == "no_judgement"],
+        ["insufficient", "stable", np.where(rising, "rising", "falling")],
+        default=np.where(rising == (pol == "high_good"), "improving", "worsening"),
+    )
+    return pd.DataFrame(
+        {
+            "direction": direction,
+            "slope": np.where(enough, slope, np.nan),
+            "first": agg["first"].to_numpy(),
+            "last": agg["last"].to_numpy(),
+            "n": nn,
+        },
+        index=agg.index,
+    )

@@ -37,184 +37,234 @@ class Situation:
     series: pd.DataFrame    # group / area / country per indicator and year, for charts
 
 
-def _nan(x) -> float:
-    return math.nan if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
-
-
-def _value_at(frame: pd.DataFrame, region_id: int, year: int) -> tuple[float, float]:
-    hit = frame[(frame["region_id"] == region_id) & (frame["year"] == year)]
-    if hit.empty:
-        return math.nan, math.nan
-    return float(hit["value"].iloc[0]), _nan(hit["abs_value"].iloc[0])
-
-
-def _pooled_by_year(frame: pd.DataFrame, ctx: Context, unit: str, method: str,
-                    n_members: int) -> pd.DataFrame:
-    rows = []
-    weights_all = ctx.populations
-    for year, part in frame[frame["region_id"].isin(ctx.members)].groupby("year"):
-        weights = [weights_all.get(r, math.nan) for r in part["region_id"]]
-        if unit == "count":  # counts add up; a mean of populations would mean nothing
-            pooled = analysis.Pooled(float(part["value"].sum()), None, None, len(part), False)
-        else:
-            pooled = analysis.pool(part["value"], part["abs_value"], unit, weights)
-        ci = (analysis.count_interval(pooled.abs_value, pooled.denominator, unit, method)
-              if pooled.complete else None)
-        rows.append({
-            "year": int(year), "value": pooled.value,
-            "abs_value": pooled.abs_value, "denominator": pooled.denominator,
-            "lo": ci[0] if ci else math.nan, "hi": ci[1] if ci else math.nan,
-            "present": len(part), "complete": pooled.complete and len(part) == n_members,
-        })
-    return pd.DataFrame(rows, columns=["year", "value", "abs_value", "denominator", "lo", "hi",
-                                       "present", "complete"])
+ROW_COLUMNS = [
+    "indicator_id", "name", "priority", "polarity", "unit", "decimals", "method", "year",
+    "county_only", "value", "abs_value", "denominator", "lo", "hi", "lo998", "hi998", "present",
+    "n_members", "complete", "area_value", "area_abs", "benchmark_label", "benchmark_value",
+    "country_value", "outcome_area", "outcome_country", "outcome_highlight", "rel_diff", "trend",
+    "trend_slope", "trend_from", "trend_to", "spread_min", "spread_max", "spread_min_name",
+    "spread_max_name", "small_members", "load_status",
+]
+MEMBER_COLUMNS = ["indicator_id", "region_id", "name", "year", "value", "abs_value", "lo", "hi",
+                  "benchmark_value", "benchmark_label", "outcome", "population", "small"]
+SERIES_COLUMNS = ["indicator_id", "series", "year", "value", "lo", "hi"]
 
 
 def build(indicators: pd.DataFrame, observations: pd.DataFrame, ctx: Context) -> Situation:
-    """`indicators`: warehouse indicator rows; `observations`: total gender, all years."""
-    rows, member_rows, series = [], [], []
-    by_indicator = dict(tuple(observations.groupby("indicator_id")))
-    area_pop = ctx.populations.get(ctx.area_id, math.nan)
-    group_pop = sum(ctx.populations.get(m, 0) or 0 for m in ctx.members)
-    for ind in indicators.itertuples(index=False):
-        obs = by_indicator.get(ind.indicator_id)
-        if obs is None:
-            obs = observations.iloc[0:0]
-        row, members, ser = _one(ind, obs, ctx, group_pop, area_pop)
-        rows.append(row)
-        member_rows.extend(members)
-        series.extend(ser)
-    return Situation(
-        rows=pd.DataFrame(rows),
-        members=pd.DataFrame(member_rows, columns=MEMBER_COLUMNS),
-        series=pd.DataFrame(series, columns=["indicator_id", "series", "year", "value", "lo",
-                                             "hi"]),
-    )
+    """`indicators`: warehouse indicator rows; `observations`: total gender, all years.
+
+    Vectorised over indicators and years (one pass of pandas groupbys), because the overview
+    recomputes this for every group and benchmark a presenter clicks through.
+    """
+    inds = _indicator_frame(indicators)
+    obs = observations[["indicator_id", "region_id", "year", "value", "abs_value"]].merge(
+        inds[["indicator_id", "scale", "method", "unit"]], on="indicator_id", how="inner")
+    obs["abs_value"] = obs["abs_value"].astype(float)
+    obs["den"] = _implied_denominator(obs["value"], obs["abs_value"], obs["scale"])
+
+    members = np.array(ctx.members)
+    member_obs = obs[obs["region_id"].isin(members)]
+    pooled = _pool(member_obs, ctx, len(members))
+
+    # The year each indicator is shown for: the group's latest, else the area's (surveys
+    # published only for the county).
+    area_obs = obs[obs["region_id"] == ctx.area_id]
+    years = pooled.groupby("indicator_id")["year"].max()
+    area_years = area_obs.groupby("indicator_id")["year"].max()
+    inds["year"] = inds["indicator_id"].map(years).fillna(inds["indicator_id"].map(area_years))
+    inds["county_only"] = ~inds["indicator_id"].isin(years.index)
+
+    rows = inds.merge(pooled, on=["indicator_id", "year"], how="left")
+    rows = _with_benchmarks(rows, obs, ctx)
+    rows = _with_trends(rows, pooled, inds)
+    member_rows = _members(inds, obs, ctx, rows)
+    rows = _with_spread(rows, member_rows, ctx)
+    series = _series(pooled, obs, ctx)
+    rows["year"] = rows["year"].astype("Int64").astype(object).where(rows["year"].notna(), None)
+    return Situation(rows=rows[ROW_COLUMNS].reset_index(drop=True),
+                     members=member_rows[MEMBER_COLUMNS].reset_index(drop=True),
+                     series=series[SERIES_COLUMNS].reset_index(drop=True))
 
 
-MEMBER_COLUMNS = ["indicator_id", "region_id", "name", "year", "value", "abs_value", "lo", "hi",
-                  "benchmark_value", "benchmark_label", "outcome", "population", "small"]
+def _indicator_frame(indicators: pd.DataFrame) -> pd.DataFrame:
+    inds = indicators.rename(columns={"short_fi": "name", "comparison": "method"})[
+        ["indicator_id", "name", "priority", "polarity", "unit", "decimals", "method",
+         "load_status"]].copy()
+    inds["method"] = inds["method"].fillna("none")
+    inds["decimals"] = inds["decimals"].astype(int)
+    inds["scale"] = inds["unit"].map(analysis.SCALES).astype(float)
+    return inds.reset_index(drop=True)
 
 
-def _one(ind, obs: pd.DataFrame, ctx: Context, group_pop: float, area_pop: float):
-    unit, method, polarity = ind.unit, ind.comparison or "none", ind.polarity
-    n_members = len(ctx.members)
-    pooled = _pooled_by_year(obs, ctx, unit, method, n_members)
-    area_years = obs[obs["region_id"] == ctx.area_id]
-    county_only = pooled.empty
-    if not pooled.empty:
-        year = int(pooled["year"].max())
-    elif not area_years.empty:
-        year = int(area_years["year"].max())
+def _implied_denominator(value, abs_value, scale) -> np.ndarray:
+    value, abs_value, scale = (np.asarray(a, dtype=float) for a in (value, abs_value, scale))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        den = abs_value * scale / value
+    ok = np.isfinite(den) & (value > 0) & (den > 0)
+    return np.where(ok, den, np.nan)
+
+
+def _pool(member_obs: pd.DataFrame, ctx: Context, n_members: int) -> pd.DataFrame:
+    """Per indicator and year: pooled numerators and denominators, else a weighted mean."""
+    m = member_obs.assign(pop=member_obs["region_id"].map(ctx.populations).astype(float))
+    m["wv"] = m["value"] * m["pop"]
+    g = m.groupby(["indicator_id", "year"], sort=True)
+    agg = g.agg(present=("value", "size"), x=("abs_value", "sum"), n=("den", "sum"),
+                n_known=("den", "count"), vsum=("value", "sum"), vmean=("value", "mean"),
+                wv=("wv", "sum"), w=("pop", "sum"), w_known=("pop", "count"),
+                unit=("unit", "first"), scale=("scale", "first"), method=("method", "first"))
+    agg = agg.reset_index()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        full = (agg["n_known"] == agg["present"]).to_numpy()
+        rate = agg["x"] / agg["n"] * agg["scale"]
+        weighted = np.where((agg["w_known"] == agg["present"]) & (agg["w"] > 0),
+                            agg["wv"] / agg["w"], agg["vmean"])
+    is_count = (agg["unit"] == "count").to_numpy()
+    agg["value"] = np.where(is_count, agg["vsum"], np.where(full, rate, weighted))
+    agg["abs_value"] = np.where(full & ~is_count, agg["x"], np.nan)
+    agg["denominator"] = np.where(full & ~is_count, agg["n"], np.nan)
+    agg["complete"] = full & ~is_count & (agg["present"] == n_members)
+    agg["lo"], agg["hi"] = analysis.count_intervals(agg["abs_value"], agg["denominator"],
+                                                    agg["scale"], agg["method"])
+    agg["lo998"], agg["hi998"] = analysis.count_intervals(
+        agg["abs_value"], agg["denominator"], agg["scale"], agg["method"],
+        analysis.HIGHLIGHT_LEVEL)
+    return agg[["indicator_id", "year", "value", "abs_value", "denominator", "present",
+                "complete", "lo", "hi", "lo998", "hi998"]]
+
+
+def _at(obs: pd.DataFrame, region_id: int, prefix: str) -> pd.DataFrame:
+    part = obs[obs["region_id"] == region_id]
+    return part[["indicator_id", "year", "value", "abs_value", "den"]].rename(
+        columns={"value": f"{prefix}_value", "abs_value": f"{prefix}_abs", "den": f"{prefix}_den"})
+
+
+def _with_benchmarks(rows: pd.DataFrame, obs: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    rows = rows.merge(_at(obs, ctx.area_id, "area"), on=["indicator_id", "year"], how="left")
+    rows = rows.merge(_at(obs, ctx.country_id, "country"), on=["indicator_id", "year"],
+                      how="left")
+    rows["n_members"] = len(ctx.members)
+    rows["present"] = rows["present"].fillna(0).astype(int)
+    rows["complete"] = rows["complete"].fillna(False).astype(bool)
+
+    # The area benchmark: the rest of the area when the group is a large part of it, so a
+    # group is not compared with itself.
+    label = analysis.benchmark_label(group_population(ctx.populations, ctx.members),
+                                     ctx.populations.get(ctx.area_id, math.nan))
+    rest_value = _rest(rows["area_abs"], rows["area_den"], rows["abs_value"],
+                       rows["denominator"], rows["scale"])
+    use_rest = np.isfinite(rest_value) & (label == "rest_of_area")
+    rows["benchmark_label"] = np.where(use_rest, "rest_of_area", "area")
+    rows["benchmark_value"] = np.where(use_rest, rest_value, rows["area_value"])
+    rows.loc[rows["county_only"], "benchmark_value"] = np.nan
+
+    pol = rows["polarity"].to_numpy()
+    rows["outcome_area"] = analysis.compare_many(rows["value"], rows["lo"], rows["hi"],
+                                                 rows["benchmark_value"], pol)
+    rows["outcome_country"] = analysis.compare_many(rows["value"], rows["lo"], rows["hi"],
+                                                    rows["country_value"], pol)
+    chosen = (rows["benchmark_value"] if ctx.benchmark == "area"
+              else rows["country_value"]).to_numpy(dtype=float)
+    rows["outcome_highlight"] = analysis.compare_many(rows["value"], rows["lo998"],
+                                                      rows["hi998"], chosen, pol)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rows["rel_diff"] = np.where(np.isfinite(chosen) & (chosen != 0),
+                                    (rows["value"] - chosen) / chosen, np.nan)
+    return rows
+
+
+def _rest(area_x, area_n, part_x, part_n, scale) -> np.ndarray:
+    """Value of the area without the part (numerators and denominators subtracted)."""
+    area_x, area_n, part_x, part_n, scale = (np.asarray(a, dtype=float)
+                                             for a in (area_x, area_n, part_x, part_n, scale))
+    x, n = area_x - part_x, area_n - part_n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = x / n * scale
+    return np.where(np.isfinite(value) & (n > 0) & (x >= 0), value, np.nan)
+
+
+def _with_trends(rows: pd.DataFrame, pooled: pd.DataFrame, inds: pd.DataFrame) -> pd.DataFrame:
+    shown = pooled.merge(inds[["indicator_id", "year"]].rename(columns={"year": "shown"}),
+                         on="indicator_id")
+    shown = shown[shown["year"] <= shown["shown"]].rename(columns={"indicator_id": "key"})
+    polarity = dict(zip(inds["indicator_id"], inds["polarity"], strict=True))
+    if shown.empty:
+        tr = pd.DataFrame(columns=["direction", "slope", "first", "last"])
     else:
-        year = None
+        tr = analysis.trends(shown[["key", "year", "value"]], polarity, points=TREND_POINTS)
+    rows["trend"] = rows["indicator_id"].map(tr["direction"]).astype(object).fillna("insufficient")
+    rows["trend_slope"] = rows["indicator_id"].map(tr["slope"]).astype(float)
+    rows["trend_from"] = rows["indicator_id"].map(tr["first"])
+    rows["trend_to"] = rows["indicator_id"].map(tr["last"])
+    for col in ("trend_from", "trend_to"):
+        rows[col] = [None if pd.isna(v) else int(v) for v in rows[col]]
+    return rows
 
-    row = {
-        "indicator_id": ind.indicator_id, "name": ind.short_fi, "priority": ind.priority,
-        "polarity": polarity, "unit": unit, "decimals": int(ind.decimals), "method": method,
-        "year": year, "county_only": county_only, "value": math.nan, "abs_value": math.nan,
-        "denominator": math.nan, "lo": math.nan, "hi": math.nan, "lo998": math.nan,
-        "hi998": math.nan, "present": 0, "n_members": n_members, "complete": False,
-        "area_value": math.nan, "area_abs": math.nan, "benchmark_label": "area",
-        "benchmark_value": math.nan, "country_value": math.nan,
-        "outcome_area": "not_compared", "outcome_country": "not_compared",
-        "outcome_highlight": "not_compared", "rel_diff": math.nan, "trend": "insufficient",
-        "trend_slope": math.nan, "trend_from": None, "trend_to": None,
-        "spread_min": math.nan, "spread_max": math.nan, "spread_min_name": None,
-        "spread_max_name": None, "small_members": "", "load_status": ind.load_status,
-    }
-    series = []
-    if year is None:
-        return row, [], series
 
-    area_value, area_abs = _value_at(obs, ctx.area_id, year)
-    country_value, country_abs = _value_at(obs, ctx.country_id, year)
-    row.update(area_value=area_value, area_abs=area_abs, country_value=country_value)
+def _members(inds: pd.DataFrame, obs: pd.DataFrame, ctx: Context,
+             rows: pd.DataFrame) -> pd.DataFrame:
+    """Each member municipality in the indicator's shown year, with its own comparison."""
+    shown = rows[~rows["county_only"] & rows["year"].notna()][
+        ["indicator_id", "year", "polarity", "scale", "method", "area_value", "area_abs",
+         "area_den", "country_value"]]
+    grid = shown.merge(pd.DataFrame({"region_id": list(ctx.members)}), how="cross")
+    grid = grid.merge(obs[["indicator_id", "region_id", "year", "value", "abs_value", "den"]],
+                      on=["indicator_id", "region_id", "year"], how="left")
+    grid["lo"], grid["hi"] = analysis.count_intervals(grid["abs_value"], grid["den"],
+                                                      grid["scale"], grid["method"])
+    grid["population"] = grid["region_id"].map(ctx.populations).astype(float)
+    grid["name"] = grid["region_id"].map(lambda r: ctx.names.get(r, str(r)))
+    grid["small"] = (grid["population"] < SMALL_POPULATION).fillna(False).astype(bool)
+    if ctx.benchmark == "country":
+        grid["benchmark_value"] = grid["country_value"]
+        grid["benchmark_label"] = "country"
+    else:
+        area_pop = ctx.populations.get(ctx.area_id, math.nan)
+        big = np.array([analysis.benchmark_label(p, area_pop) == "rest_of_area"
+                        for p in grid["population"]], dtype=bool)
+        rest = _rest(grid["area_abs"], grid["area_den"], grid["abs_value"], grid["den"],
+                     grid["scale"])
+        use_rest = big & np.isfinite(rest)
+        grid["benchmark_value"] = np.where(use_rest, rest, grid["area_value"])
+        grid["benchmark_label"] = np.where(use_rest, "rest_of_area", "area")
+    grid["outcome"] = analysis.compare_many(grid["value"], grid["lo"], grid["hi"],
+                                            grid["benchmark_value"], grid["polarity"])
+    grid["year"] = grid["year"].astype(int)
+    order = {r: i for i, r in enumerate(ctx.members)}
+    grid["_order"] = grid["region_id"].map(order)
+    return grid.sort_values(["indicator_id", "_order"], kind="mergesort")
 
-    for _, p in pooled.iterrows():
-        series.append((ind.indicator_id, "group", int(p["year"]), p["value"], p["lo"], p["hi"]))
-    for sid, rid in (("area", ctx.area_id), ("country", ctx.country_id)):
+
+def _with_spread(rows: pd.DataFrame, members: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    known = members.dropna(subset=["value"])
+    if known.empty:
+        lows = highs = pd.DataFrame(columns=["value", "name"])
+    else:
+        lows = known.loc[known.groupby("indicator_id")["value"].idxmin()].set_index(
+            "indicator_id")
+        highs = known.loc[known.groupby("indicator_id")["value"].idxmax()].set_index(
+            "indicator_id")
+    rows["spread_min"] = rows["indicator_id"].map(lows["value"]).astype(float)
+    rows["spread_max"] = rows["indicator_id"].map(highs["value"]).astype(float)
+    rows["spread_min_name"] = rows["indicator_id"].map(lows["name"])
+    rows["spread_max_name"] = rows["indicator_id"].map(highs["name"])
+    for col in ("spread_min_name", "spread_max_name"):
+        rows[col] = rows[col].astype(object).where(rows[col].notna(), None)
+    small = ", ".join(ctx.names.get(m, str(m)) for m in ctx.members
+                      if ctx.populations.get(m, math.inf) < SMALL_POPULATION)
+    rows["small_members"] = np.where(rows["county_only"], "", small)
+    return rows
+
+
+def _series(pooled: pd.DataFrame, obs: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    group = pooled[["indicator_id", "year", "value", "lo", "hi"]].assign(series="group")
+    parts = [group]
+    for name, rid in (("area", ctx.area_id), ("country", ctx.country_id)):
         part = obs[obs["region_id"] == rid]
-        for y, v, a in zip(part["year"], part["value"], part["abs_value"], strict=True):
-            ci = analysis.interval(v, a, unit, method)
-            series.append((ind.indicator_id, sid, int(y), float(v),
-                           ci[0] if ci else math.nan, ci[1] if ci else math.nan))
-
-    if county_only:
-        return row, [], series
-
-    current = pooled[pooled["year"] == year].iloc[0]
-    value, x, n = current["value"], current["abs_value"], current["denominator"]
-    ci95 = (analysis.count_interval(x, n, unit, method)
-            if current["complete"] or (current["present"] > 0 and x is not None
-                                        and not _isnan(x)) else None)
-    ci998 = (analysis.count_interval(x, n, unit, method, analysis.HIGHLIGHT_LEVEL)
-             if ci95 else None)
-    row.update(value=value, abs_value=_nan(x), denominator=_nan(n), present=int(current["present"]),
-               complete=bool(current["complete"]))
-    if ci95:
-        row.update(lo=ci95[0], hi=ci95[1], lo998=ci998[0], hi998=ci998[1])
-
-    # The area benchmark: the rest of the area when the group is a large part of it.
-    label = analysis.benchmark_label(group_pop, area_pop)
-    bench_area = area_value
-    if label == "rest_of_area":
-        rest = analysis.rest_of_area(area_value, area_abs, value, x, unit)
-        if rest is None:
-            label = "area"
-        else:
-            bench_area = rest[0]
-    row.update(benchmark_label=label, benchmark_value=bench_area)
-    row["outcome_area"] = analysis.compare(value, ci95, bench_area, polarity)
-    row["outcome_country"] = analysis.compare(value, ci95, country_value, polarity)
-    chosen = bench_area if ctx.benchmark == "area" else country_value
-    row["outcome_highlight"] = analysis.compare(value, ci998, chosen, polarity)
-    if chosen and not _isnan(chosen) and chosen != 0:
-        row["rel_diff"] = (value - chosen) / chosen
-
-    recent = pooled[pooled["year"] <= year]
-    tr = analysis.trend(recent["year"], recent["value"], polarity, points=TREND_POINTS)
-    row.update(trend=tr.direction, trend_slope=tr.slope_per_year, trend_from=tr.first_year,
-               trend_to=tr.last_year)
-
-    members = []
-    latest = obs[(obs["year"] == year) & obs["region_id"].isin(ctx.members)]
-    for rid in ctx.members:
-        hit = latest[latest["region_id"] == rid]
-        pop = ctx.populations.get(rid, math.nan)
-        small = bool(pop < SMALL_POPULATION) if not _isnan(pop) else False
-        if hit.empty:
-            members.append((ind.indicator_id, rid, ctx.names.get(rid, str(rid)), year,
-                            math.nan, math.nan, math.nan, math.nan, math.nan, "area",
-                            "not_compared", pop, small))
-            continue
-        v, a = float(hit["value"].iloc[0]), _nan(hit["abs_value"].iloc[0])
-        ci = analysis.interval(v, a, unit, method)
-        m_label = analysis.benchmark_label(pop, area_pop)
-        m_bench = area_value
-        if ctx.benchmark == "country":
-            m_bench, m_label = country_value, "country"
-        elif m_label == "rest_of_area":
-            rest = analysis.rest_of_area(area_value, area_abs, v, a, unit)
-            m_bench, m_label = (rest[0], m_label) if rest else (area_value, "area")
-        members.append((ind.indicator_id, rid, ctx.names.get(rid, str(rid)), year, v, a,
-                        ci[0] if ci else math.nan, ci[1] if ci else math.nan, m_bench, m_label,
-                        analysis.compare(v, ci, m_bench, polarity), pop, small))
-    present = [m for m in members if not _isnan(m[4])]
-    if present:
-        lo_m = min(present, key=lambda m: m[4])
-        hi_m = max(present, key=lambda m: m[4])
-        row.update(spread_min=lo_m[4], spread_max=hi_m[4], spread_min_name=lo_m[2],
-                   spread_max_name=hi_m[2])
-    row["small_members"] = ", ".join(m[2] for m in members if m[12])
-    return row, members, series
-
-
-def _isnan(x) -> bool:
-    try:
-        return x is None or math.isnan(float(x))
-    except (TypeError, ValueError):
-        return True
+        lo, hi = analysis.count_intervals(part["abs_value"], part["den"], part["scale"],
+                                          part["method"])
+        parts.append(part[["indicator_id", "year", "value"]].assign(series=name, lo=lo, hi=hi))
+    return pd.concat(parts, ignore_index=True)
 
 
 def highlights(rows: pd.DataFrame, priority: str, max_each: int = 3):
@@ -234,5 +284,5 @@ def vintage(rows: pd.DataFrame) -> dict[str, int | None]:
 
 def group_population(populations: dict[int, float], members) -> float:
     vals = [populations.get(m) for m in members]
-    vals = [v for v in vals if v is not None and not _isnan(v)]
+    vals = [float(v) for v in vals if v is not None and not math.isnan(float(v))]
     return float(np.sum(vals)) if vals else math.nan
