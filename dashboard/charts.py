@@ -47,6 +47,8 @@ SERIES_DEFAULT_LABELS = {"group": "Ryhmä", "area": "Hyvinvointialue", "country"
 GROUP_ONLY_UNITS = frozenset({"count"})
 
 TREND_YEARS = 10
+TREND_DATA = "trend"
+MEMBER_DATA = "members"
 CI_LABEL = "95 %:n luottamusväli"
 NO_DATA = "Ei tietoja"
 SMALL_NOTE = "pieni kunta: satunnaisvaihtelu suurta"
@@ -91,10 +93,41 @@ def _missing(x) -> bool:
         return False
 
 
-def _clean(frame: pd.DataFrame) -> pd.DataFrame:
-    """NaN/NA as None (Vega has no NaN; JSON has no NaN)."""
-    out = frame.astype(object)
-    return out.where(frame.notna(), None)
+def _clean(frame: pd.DataFrame) -> alt.Data:
+    """Inline Vega data with NaN/NA as null: Vega has no NaN and JSON has none either.
+
+    Records, not a DataFrame: Altair turns None in an object column back into NaN and then
+    writes a bare NaN into the JSON spec.
+    """
+    records = []
+    for rec in frame.to_dict("records"):
+        records.append({str(k): _plain(v) for k, v in rec.items()})
+    return alt.Data(values=records)
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{str(k): _plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+
+
+def _with_datasets(chart: ChartLike, datasets: dict[str, list[dict]]) -> ChartLike:
+    """Attach inline data once, at the top level, after every other chart operation.
+
+    Altair deep-copies a chart on each .properties()/.configure()/.resolve_scale(); with
+    inline values in every panel those copies cost seconds per page. Panels refer to the
+    data by name and filter it, so the copies stay small.
+    """
+    chart["datasets"] = datasets
+    return chart
+
+
+def _plain(v):
+    if _missing(v) and not isinstance(v, str):
+        return None
+    if hasattr(v, "item"):  # numpy scalar
+        v = v.item()
+    if isinstance(v, float) and math.isinf(v):
+        return None
+    return v
 
 
 def number_format(decimals, trim: bool = False) -> str:
@@ -118,60 +151,18 @@ def wrap(text: str, width: int, max_lines: int = 3) -> list[str]:
     return lines
 
 
-def _pad(lines: list[str], n: int) -> list[str]:
-    # Equal title heights keep the plots of one grid row aligned.
-    return lines + ["\u00a0"] * (n - len(lines))
-
-
 # --- trends ------------------------------------------------------------------------------
+# One faceted spec per chart (not one Altair object per panel): Altair deep-copies every
+# nested chart on each operation, and per-panel objects made a page take seconds to build.
+# Values are pre-formatted as Finnish strings for tooltips, so panels need no own formats.
+
+AXIS_FORMAT = ",~f"  # '0,25', '12,5', '5 600 000': trims zeros, works for every unit
 
 
-def _trend_panel(data: pd.DataFrame, row: Mapping, title: list[str], years: tuple[int, int],
-                 labels: list[str], width: int, height: int) -> alt.LayerChart:
-    decimals = _decimals(row)
-    fmt = number_format(decimals)
-    x = alt.X("year:Q", title=None,
-              scale=alt.Scale(domain=list(years), nice=False, padding=6),
-              axis=alt.Axis(format="d", tickMinStep=1, tickCount=5, labelAngle=0,
-                            labelOverlap=True, grid=False))
-    y_scale = alt.Scale(zero=False, nice=True)
-    # A fixed label gutter keeps the plots of one grid column aligned.
-    y_axis = alt.Axis(format=number_format(decimals, trim=True), tickCount=4, title=None,
-                      minExtent=44)
-    colors = [SERIES_COLORS[s] for s in SERIES_ORDER]
-    color = alt.Color("sarja:N", title=None,
-                      scale=alt.Scale(domain=labels, range=colors),
-                      legend=alt.Legend(orient="top", direction="horizontal",
-                                        symbolType="stroke", symbolSize=500,
-                                        symbolStrokeWidth=3))
-    dash = alt.StrokeDash("sarja:N", title=None,
-                          scale=alt.Scale(domain=labels, range=[SERIES_DASH[s] for s in
-                                                                SERIES_ORDER]))
-    tooltip = [alt.Tooltip("sarja:N", title="Sarja"),
-               alt.Tooltip("year:Q", title="Vuosi", format="d"),
-               alt.Tooltip("value:Q", title="Arvo", format=fmt),
-               alt.Tooltip("vali:N", title=CI_LABEL)]
-
-    layers = []
-    band = data[(data["series"] == "group") & data["lo"].notna() & data["hi"].notna()]
-    if not band.empty:
-        layers.append(alt.Chart(_clean(band)).mark_area(
-            color=SERIES_COLORS["group"], opacity=0.14).encode(
-            x=x, y=alt.Y("lo:Q", scale=y_scale, axis=y_axis), y2="hi:Q",
-            tooltip=[alt.Tooltip("year:Q", title="Vuosi", format="d"),
-                     alt.Tooltip("vali:N", title=f"Ryhmän {CI_LABEL}")]))
-    clean = _clean(data)
-    base = alt.Chart(clean).encode(
-        x=x, y=alt.Y("value:Q", scale=y_scale, axis=y_axis), color=color)
-    layers.append(base.mark_line(strokeWidth=2.2).encode(
-        strokeDash=dash, detail="series:N",
-        strokeWidth=alt.condition(alt.datum.series == "group", alt.value(3), alt.value(2))))
-    layers.append(base.mark_point(filled=True, size=36, opacity=1).encode(
-        tooltip=tooltip))
-    return alt.layer(*layers).properties(
-        width=width, height=height,
-        title=alt.TitleParams(text=title, fontSize=FONT_SIZES["title"], fontWeight="bold",
-                              lineHeight=16))
+def _title_lines(row: Mapping, width: int, extra: list[str] | None = None,
+                 max_lines: int = 3) -> str:
+    lines = wrap(row.get("name") or str(row["indicator_id"]), width, max_lines)
+    return "|".join(lines + (extra or []))
 
 
 def trend_small_multiples(series: pd.DataFrame, rows: pd.DataFrame,
@@ -193,56 +184,77 @@ def trend_small_multiples(series: pd.DataFrame, rows: pd.DataFrame,
         return empty_chart()
     last = int(data["year"].max())
     span = (last - years + 1, last)
-    data = data[data["year"] >= span[0]].copy()
-    data["year"] = data["year"].astype(int)
-    legend_labels = [labels[s] for s in SERIES_ORDER]
-    data["sarja"] = data["series"].map(labels)
+    data = data[data["year"] >= span[0]]
+    meta = rows.set_index("indicator_id")
+    group_only = meta["unit"].isin(GROUP_ONLY_UNITS)
+    data = data[~data["indicator_id"].map(group_only) | (data["series"] == "group")].copy()
 
-    panels = []
     line_width = max(16, width // 7)  # ~7 px per character of a 13 px bold title
-    titled = []
+    heads = {}
     for row in rows.to_dict("records"):
-        part = data[data["indicator_id"] == row["indicator_id"]]
-        if row.get("unit") in GROUP_ONLY_UNITS:
-            part = part[part["series"] == "group"]
-        part = part.copy()
-        d = _decimals(row)
-        part["vali"] = [interval(lo, hi, d) for lo, hi in zip(part["lo"], part["hi"],
-                                                               strict=True)]
-        head = wrap(row.get("name") or str(row["indicator_id"]), line_width)
-        if row.get("county_only"):
-            head.append("(vain alue ja koko maa)")
-        if row.get("unit") in GROUP_ONLY_UNITS:
-            head.append("(vain ryhmä)")
-        titled.append((row, part, head))
-    n_lines = max(len(h) for _, _, h in titled)
-    for row, part, head in titled:
-        if part.empty:
-            panel = alt.Chart(alt.Data(values=[{"viesti": NO_DATA}])).mark_text(
-                fontSize=FONT_SIZES["label"], color="#555555").encode(
-                text="viesti:N").properties(
-                width=width, height=height,
-                title=alt.TitleParams(text=_pad(head, n_lines), fontWeight="bold",
-                                      lineHeight=16))
-        else:
-            panel = _trend_panel(part, row, _pad(head, n_lines), span, legend_labels,
-                                 width, height)
-        panels.append(panel)
-    chart = alt.concat(*panels, columns=columns, spacing=18).resolve_scale(
-        y="independent", color="shared", strokeDash="shared"
-    ).properties(title=alt.TitleParams(
+        extra = (["(vain alue ja koko maa)"] if row.get("county_only") else []) + (
+            ["(vain ryhmä)"] if row.get("unit") in GROUP_ONLY_UNITS else [])
+        heads[row["indicator_id"]] = _title_lines(row, line_width, extra)
+    order = [heads[i] for i in rows["indicator_id"] if i in set(data["indicator_id"])]
+    decimals = data["indicator_id"].map(meta["decimals"]).fillna(1).astype(int)
+    data["otsikko"] = data["indicator_id"].map(heads)
+    data["year"] = data["year"].astype(int)
+    data["sarja"] = data["series"].map(labels)
+    data["arvo"] = [number(v, d) for v, d in zip(data["value"], decimals, strict=True)]
+    data["vali"] = [interval(lo, hi, d) for lo, hi, d in zip(data["lo"], data["hi"], decimals,
+                                                            strict=True)]
+    legend_labels = [labels[s] for s in SERIES_ORDER]
+
+    x = alt.X("year:Q", title=None, scale=alt.Scale(domain=list(span), nice=False, padding=6),
+              axis=alt.Axis(format="d", tickMinStep=1, tickCount=5, labelAngle=0,
+                            labelOverlap=True, grid=False))
+    y_scale = alt.Scale(zero=False, nice=True)
+    y_axis = alt.Axis(format=AXIS_FORMAT, tickCount=4, title=None, minExtent=44)
+    color = alt.Color("sarja:N", title=None,
+                      scale=alt.Scale(domain=legend_labels,
+                                      range=[SERIES_COLORS[s] for s in SERIES_ORDER]),
+                      legend=alt.Legend(orient="top", direction="horizontal",
+                                        symbolType="stroke", symbolSize=500,
+                                        symbolStrokeWidth=3))
+    dash = alt.StrokeDash("sarja:N", title=None, legend=None,
+                          scale=alt.Scale(domain=legend_labels,
+                                          range=[SERIES_DASH[s] for s in SERIES_ORDER]))
+    tooltip = [alt.Tooltip("sarja:N", title="Sarja"), alt.Tooltip("year:Q", title="Vuosi", format="d"),
+               alt.Tooltip("arvo:N", title="Arvo"), alt.Tooltip("vali:N", title=CI_LABEL)]
+    base = alt.Chart()
+    band = base.transform_filter(
+        "datum.series == 'group' && isValid(datum.lo) && isValid(datum.hi)").mark_area(
+        color=SERIES_COLORS["group"], opacity=0.14).encode(
+        x=x, y=alt.Y("lo:Q", scale=y_scale, axis=y_axis), y2="hi:Q",
+        tooltip=[alt.Tooltip("year:Q", title="Vuosi", format="d"),
+                 alt.Tooltip("vali:N", title=f"Ryhmän {CI_LABEL}")])
+    lines = base.mark_line(strokeWidth=2.4).encode(
+        x=x, y=alt.Y("value:Q", scale=y_scale, axis=y_axis), color=color, strokeDash=dash,
+        detail="series:N")
+    points = base.mark_point(filled=True, size=36, opacity=1).encode(
+        x=x, y=alt.Y("value:Q", scale=y_scale, axis=y_axis), color=color, tooltip=tooltip)
+    layered = alt.layer(band, lines, points).properties(width=width, height=height)
+    chart = layered.facet(
+        facet=alt.Facet("otsikko:N", sort=order, title=None,
+                        header=alt.Header(labelExpr="split(datum.value, '|')",
+                                          labelFontWeight="bold", labelAnchor="start",
+                                          labelFontSize=FONT_SIZES["title"], labelLimit=width + 40)),
+        columns=columns, spacing=18, data=alt.Data(name=TREND_DATA),
+    ).resolve_scale(y="independent").properties(title=alt.TitleParams(
         text=title, subtitle=f"Varjostus: ryhmän {CI_LABEL}. Vuodet {span[0]}–{span[1]}.",
         fontSize=FONT_SIZES["chart_title"]))
-    return finnish(chart)
+    columns_out = ["indicator_id", "otsikko", "series", "sarja", "year", "value", "lo", "hi",
+                   "arvo", "vali"]
+    return _with_datasets(finnish(chart), {TREND_DATA: _records(data[columns_out])})
 
 
 # --- members -----------------------------------------------------------------------------
 
 
-def _outcome_scale(outcomes: Iterable[str]) -> alt.Scale:
-    present = [o for o in OUTCOME_ORDER if o in set(outcomes)] or list(OUTCOME_ORDER)
-    return alt.Scale(domain=[outcome_name(o) for o in present],
-                     range=[OUTCOME_COLORS[o] for o in present])
+def _outcome_scale(outcomes: Iterable[str] | None = None) -> alt.Scale:
+    """Always the full domain, so a colour means the same in every chart and page."""
+    return alt.Scale(domain=[outcome_name(o) for o in OUTCOME_ORDER],
+                     range=[OUTCOME_COLORS[o] for o in OUTCOME_ORDER])
 
 
 def _benchmark_text(value, label_code, decimals) -> str:
@@ -261,13 +273,13 @@ def _member_frame(members: pd.DataFrame, row: Mapping, benchmark: str) -> pd.Dat
             "benchmark_value")
         bench_code = "country" if benchmark == "country" else row.get("benchmark_label")
         outcome = row.get("outcome_country" if benchmark == "country" else "outcome_area")
+        outcome = outcome if isinstance(outcome, str) else "not_compared"
         out.append({
             "kunta": GROUP_ROW, "kind": "group", "value": float(group_value),
-            "lo": row.get("lo"), "hi": row.get("hi"), "vali": interval(row.get("lo"),
-                                                                        row.get("hi"), d),
-            "vertailu": outcome_name(outcome or "not_compared"),
-            "outcome": outcome or "not_compared",
-            "bench": bench_value, "vertailuarvo": _benchmark_text(bench_value, bench_code, d),
+            "lo": row.get("lo"), "hi": row.get("hi"), "arvo": number(group_value, d),
+            "vali": interval(row.get("lo"), row.get("hi"), d),
+            "vertailu": outcome_name(outcome), "outcome": outcome, "bench": bench_value,
+            "vertailuarvo": _benchmark_text(bench_value, bench_code, d),
             "vuosi": None if _missing(row.get("year")) else int(row["year"]),
             "small": False, "huom": "",
         })
@@ -278,7 +290,8 @@ def _member_frame(members: pd.DataFrame, row: Mapping, benchmark: str) -> pd.Dat
         outcome = m.get("outcome") if isinstance(m.get("outcome"), str) else "not_compared"
         out.append({
             "kunta": str(m.get("name")), "kind": "member", "value": float(m["value"]),
-            "lo": m.get("lo"), "hi": m.get("hi"), "vali": interval(m.get("lo"), m.get("hi"), d),
+            "lo": m.get("lo"), "hi": m.get("hi"), "arvo": number(m["value"], d),
+            "vali": interval(m.get("lo"), m.get("hi"), d),
             "vertailu": outcome_name(outcome), "outcome": outcome,
             "bench": m.get("benchmark_value"),
             "vertailuarvo": _benchmark_text(m.get("benchmark_value"), m.get("benchmark_label"),
@@ -286,87 +299,12 @@ def _member_frame(members: pd.DataFrame, row: Mapping, benchmark: str) -> pd.Dat
             "vuosi": None if _missing(m.get("year")) else int(m["year"]),
             "small": small, "huom": SMALL_NOTE if small else "",
         })
-    frame = pd.DataFrame(out, columns=["kunta", "kind", "value", "lo", "hi", "vali", "vertailu",
-                                       "outcome", "bench", "vertailuarvo", "vuosi", "small",
-                                       "huom"])
+    frame = pd.DataFrame(out, columns=["kunta", "kind", "value", "lo", "hi", "arvo", "vali",
+                                       "vertailu", "outcome", "bench", "vertailuarvo", "vuosi",
+                                       "small", "huom"])
     for col in ("value", "lo", "hi", "bench"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce")
     return frame
-
-
-def _member_panel(frame: pd.DataFrame, row: Mapping, fill_scale: alt.Scale, fill_legend,
-                  benchmark_label: str, width: int) -> alt.LayerChart:
-    d = _decimals(row)
-    fmt = number_format(d)
-    order = list(frame["kunta"])
-    x_scale = alt.Scale(zero=False, nice=True)
-    x = alt.X("value:Q", scale=x_scale, title=None,
-              axis=alt.Axis(format=number_format(d, trim=True), tickCount=5, grid=True))
-    y = alt.Y("kunta:N", sort=order, title=None,
-              axis=alt.Axis(labelLimit=170, ticks=False, domain=False, grid=False))
-    layers = []
-
-    benches = frame["bench"].dropna()
-    unique_bench = benches.nunique() == 1
-    if unique_bench:
-        bench = float(benches.iloc[0])
-        layers.append(alt.Chart(alt.Data(values=[{"bench": bench,
-                                                  "vertailuarvo": number(bench, d)}]))
-                      .mark_rule(color="#333333", strokeDash=[5, 3], strokeWidth=2).encode(
-            x=alt.X("bench:Q", scale=x_scale),
-            tooltip=[alt.Tooltip("vertailuarvo:N", title=f"Vertailukohta: {benchmark_label}")]))
-    elif not benches.empty:
-        # Members can have different benchmarks (a large member is compared with the rest
-        # of the area): mark each row's own benchmark instead of one misleading line.
-        ticks = frame[frame["bench"].notna()]
-        layers.append(alt.Chart(_clean(ticks)).mark_tick(
-            color="#333333", thickness=2, size=18).encode(
-            x=alt.X("bench:Q", scale=x_scale), y=y,
-            tooltip=[alt.Tooltip("kunta:N", title="Kunta"),
-                     alt.Tooltip("vertailuarvo:N", title="Vertailuarvo")]))
-
-    whiskers = frame[frame["lo"].notna() & frame["hi"].notna()]
-    if not whiskers.empty:
-        layers.append(alt.Chart(_clean(whiskers)).mark_rule(strokeWidth=2).encode(
-            x=alt.X("lo:Q", scale=x_scale), x2="hi:Q", y=y,
-            color=alt.condition(alt.datum.kind == "group", alt.value("#1B1B1B"),
-                                alt.value("#6B6B6B")),
-            tooltip=[alt.Tooltip("kunta:N", title="Kunta"),
-                     alt.Tooltip("vali:N", title=CI_LABEL)]))
-
-    base_tooltip = [alt.Tooltip("kunta:N", title="Kunta"),
-                    alt.Tooltip("value:Q", title="Arvo", format=fmt),
-                    alt.Tooltip("vali:N", title=CI_LABEL),
-                    alt.Tooltip("vertailu:N", title="Vertailu"),
-                    alt.Tooltip("vertailuarvo:N", title="Vertailuarvo"),
-                    alt.Tooltip("vuosi:Q", title="Vuosi", format="d")]
-    members = frame[frame["kind"] == "member"]
-    for small, part in members.groupby("small"):
-        tooltip = base_tooltip + ([alt.Tooltip("huom:N", title="Huom.")] if small else [])
-        layers.append(alt.Chart(_clean(part)).mark_point(
-            filled=True, size=140, stroke=OUTLINE, strokeWidth=1.2, opacity=1).encode(
-            x=x, y=y, fill=alt.Fill("vertailu:N", scale=fill_scale, legend=fill_legend),
-            tooltip=tooltip))
-    group = frame[frame["kind"] == "group"]
-    if not group.empty:
-        layers.append(alt.Chart(_clean(group)).mark_point(
-            shape="diamond", filled=True, size=220, color="#1B1B1B", opacity=1).encode(
-            x=x, y=y, tooltip=base_tooltip))
-
-    head = wrap(row.get("name") or str(row["indicator_id"]), max(30, width // 7), 2)
-    year = row.get("year")
-    subtitle = []
-    if unique_bench:
-        subtitle.append(f"Katkoviiva: {benchmark_label} {number(benches.iloc[0], d)}")
-    elif not benches.empty:
-        subtitle.append("Pystyviiva: kunkin rivin oma vertailuarvo")
-    if not _missing(year):
-        subtitle.append(f"vuosi {int(year)}")
-    height = 24 * max(1, len(order))
-    return alt.layer(*layers).properties(
-        width=width, height=height,
-        title=alt.TitleParams(text=head, subtitle=", ".join(subtitle), fontWeight="bold",
-                              lineHeight=16))
 
 
 def member_dots(members: pd.DataFrame, rows: pd.DataFrame, benchmark_label: str,
@@ -377,38 +315,78 @@ def member_dots(members: pd.DataFrame, rows: pd.DataFrame, benchmark_label: str,
     `members`: Situation.members; `rows`: Situation.rows of the same indicators (drawing
     order); `benchmark_label`: the benchmark's Finnish name for the legend; `benchmark`:
     "area" or "country", which of the group's outcomes and benchmark values the group row
-    shows (members carry their own). Whiskers are 95 % intervals; missing values are absent.
+    shows (members carry their own). Whiskers are 95 % intervals; a tick marks each row's
+    benchmark (a large member is compared with the rest of the area, so rows may differ).
     """
     if rows is None or rows.empty or members is None:
         return empty_chart()
-    frames = []
+    frames, order = [], []
     for row in rows.to_dict("records"):
         if row.get("county_only"):
             continue  # no municipal data to spread
         part = members[members["indicator_id"] == row["indicator_id"]]
         frame = _member_frame(part, row, benchmark)
-        if frame["kind"].eq("member").any():
-            frames.append((row, frame))
+        if not frame["kind"].eq("member").any():
+            continue
+        benches = frame["bench"].dropna()
+        sub = (f"vertailuarvo {number(benches.iloc[0], _decimals(row))}"
+               if benches.nunique() == 1 else "vertailuarvot riveittäin")
+        year = "" if _missing(row.get("year")) else f"vuosi {int(row['year'])}, "
+        head = _title_lines(row, max(30, width // 7), [f"({year}{sub})"], max_lines=2)
+        order.append(head)
+        frames.append(frame.assign(indicator_id=int(row["indicator_id"]), otsikko=head))
     if not frames:
         return empty_chart()
-    outcomes = pd.concat([f[f["kind"] == "member"]["outcome"] for _, f in frames])
-    fill_scale = _outcome_scale(outcomes)
+    data = pd.concat(frames, ignore_index=True)
     legend = alt.Legend(title=["Kunnan arvo vertailukohtaan nähden",
                                f"({CI_LABEL}, vertailukohta: {benchmark_label})"],
                         orient="top", direction="horizontal", symbolStrokeColor=OUTLINE,
                         symbolStrokeWidth=1, symbolSize=160, columns=6)
-    panels = [_member_panel(frame, row, fill_scale, legend, benchmark_label, width)
-              for row, frame in frames]
-    subtitle = [f"Vaakaviiva pisteen ympärillä: {CI_LABEL}. Musta vinoneliö: ryhmä yhteensä "
-                "(kuntien luvut yhdistettyinä)."]
-    smalls = sorted({r for _, f in frames for r in f.loc[f["small"], "kunta"]})
+    x = alt.X("value:Q", scale=alt.Scale(zero=False, nice=True), title=None,
+              axis=alt.Axis(format=AXIS_FORMAT, tickCount=5, grid=True))
+    y = alt.Y("kunta:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None,
+              axis=alt.Axis(labelLimit=170, ticks=False, domain=False, grid=False))
+    tooltip = [alt.Tooltip("kunta:N", title="Kunta"), alt.Tooltip("arvo:N", title="Arvo"),
+               alt.Tooltip("vali:N", title=CI_LABEL), alt.Tooltip("vertailu:N", title="Vertailu"),
+               alt.Tooltip("vertailuarvo:N", title="Vertailuarvo"),
+               alt.Tooltip("vuosi:Q", title="Vuosi", format="d"),
+               alt.Tooltip("huom:N", title="Huom.")]
+    base = alt.Chart()
+    ticks = base.transform_filter("isValid(datum.bench)").mark_tick(
+        color="#333333", thickness=2, size=18).encode(
+        x=alt.X("bench:Q"), y=y, tooltip=[alt.Tooltip("kunta:N", title="Kunta"),
+                                          alt.Tooltip("vertailuarvo:N", title="Vertailuarvo")])
+    whiskers = base.transform_filter("isValid(datum.lo) && isValid(datum.hi)").mark_rule(
+        strokeWidth=2).encode(
+        x=alt.X("lo:Q"), x2="hi:Q", y=y,
+        color=alt.condition("datum.kind == 'group'", alt.value("#1B1B1B"), alt.value("#6B6B6B")),
+        tooltip=[alt.Tooltip("kunta:N", title="Kunta"), alt.Tooltip("vali:N", title=CI_LABEL)])
+    dots = base.transform_filter("datum.kind == 'member'").mark_point(
+        filled=True, size=140, stroke=OUTLINE, strokeWidth=1.2, opacity=1).encode(
+        x=x, y=y, fill=alt.Fill("vertailu:N", scale=_outcome_scale(), legend=legend),
+        tooltip=tooltip)
+    group = base.transform_filter("datum.kind == 'group'").mark_point(
+        shape="diamond", filled=True, size=220, color="#1B1B1B", opacity=1).encode(
+        x=x, y=y, tooltip=tooltip)
+    data["rank"] = (data["kind"] != "group").astype(int)
+    layered = alt.layer(ticks, whiskers, dots, group).properties(
+        width=width, height=alt.Step(24))
+    subtitle = [f"Vaakaviiva: {CI_LABEL}. Musta vinoneliö: ryhmä yhteensä (kuntien luvut "
+                "yhdistettyinä). Pystyviiva: vertailuarvo."]
+    smalls = sorted(set(data.loc[data["small"], "kunta"]))
     if smalls:
         subtitle.append(f"Pienet kunnat ({', '.join(smalls)}): luvut vaihtelevat "
                         "satunnaisesti ja luottamusvälit ovat leveitä.")
-    chart = alt.vconcat(*panels, spacing=26).resolve_scale(x="independent", fill="shared")
-    chart = chart.properties(title=alt.TitleParams(
+    chart = layered.facet(
+        row=alt.Row("otsikko:N", sort=order, title=None,
+                    header=alt.Header(labelExpr="split(datum.value, '|')", labelAngle=0,
+                                      labelOrient="top", labelAnchor="start",
+                                      labelFontWeight="bold", labelFontSize=FONT_SIZES["title"],
+                                      labelLimit=width + 200)),
+        spacing=22, data=alt.Data(name=MEMBER_DATA),
+    ).resolve_scale(x="independent", y="independent").properties(title=alt.TitleParams(
         text=title, subtitle=subtitle, fontSize=FONT_SIZES["chart_title"]))
-    return finnish(chart)
+    return _with_datasets(finnish(chart), {MEMBER_DATA: _records(data)})
 
 
 # --- outcome strip -----------------------------------------------------------------------
@@ -432,7 +410,7 @@ def outcome_strip(rows: pd.DataFrame, area_label: str = "Hyvinvointialue",
                             "vertailu": outcome_name(outcome), "outcome": outcome,
                             "vuosi": None if _missing(row.get("year")) else int(row["year"])})
     frame = pd.DataFrame(records)
-    chart = alt.Chart(frame).mark_rect(stroke="white", strokeWidth=2).encode(
+    chart = alt.Chart(_clean(frame)).mark_rect(stroke="white", strokeWidth=2).encode(
         x=alt.X("vertailukohta:N", sort=[area_label, country_label], title=None,
                 axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("indikaattori:N", sort=order, title=None, axis=alt.Axis(labelLimit=480)),

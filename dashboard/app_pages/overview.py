@@ -136,10 +136,10 @@ for p in shown:
         continue
     st.header(priority_name(p))
     st.dataframe(style(table(part)), hide_index=True)
-    smalls = sorted({s for s in part["small_members"] if s})
+    smalls = sorted({s for names in part["small_members"] if names for s in names.split(", ")})
     if smalls:
-        st.caption(f"Pienet kunnat ({md_escape(', '.join(sorted(set(', '.join(smalls).split(', ')))))}): "
-                   "luvut vaihtelevat satunnaisesti ja luottamusvälit ovat leveitä.")
+        st.caption(f"Pienet kunnat ({md_escape(', '.join(smalls))}): luvut vaihtelevat "
+                   "satunnaisesti ja luottamusvälit ovat leveitä.")
     trend_tab, member_tab, why_tab = st.tabs(["Kehitys", "Kunnat vertailussa", "Miksi tämä väri?"])
     with trend_tab:
         st.altair_chart(charts.trend_small_multiples(sit.series, part, labels))
@@ -147,7 +147,7 @@ for p in shown:
         members = sit.members[sit.members["indicator_id"].isin(part["indicator_id"])]
         bench_label = ("koko maa" if benchmark == "country"
                        else t(f"benchmark.{part['benchmark_label'].iloc[0]}"))
-        st.altair_chart(charts.member_dots(members, part, bench_label))
+        st.altair_chart(charts.member_dots(members, part, bench_label, benchmark=benchmark))
     with why_tab:
         options = list(part["indicator_id"])
         chosen = st.selectbox("Indikaattori", options, key=f"why_{p}",
