@@ -1,4 +1,4 @@
-"""The `hyte` command: serve, ingest, status, catalog-check."""
+"""The `hyte` command: serve, ingest, status, catalog-check, export, bench."""
 
 from __future__ import annotations
 
@@ -43,6 +43,17 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("--json", action="store_true")
 
     sub.add_parser("catalog-check", help="check the indicator catalogue against Sotkanet")
+
+    e = sub.add_parser("export", help="offline exports of group overviews (HTML, PDF, PNG)")
+    e.add_argument("--group", action="append", default=None, metavar="GROUP_ID",
+                   help="a group id (repeat for several); default: every group")
+    e.add_argument("--format", action="append", choices=["html", "pdf", "png"], default=None,
+                   dest="formats", help="repeat for several; default: html and pdf")
+    e.add_argument("--out", type=Path, default=Path("exports"), help="output directory")
+
+    b = sub.add_parser("bench", help="the benchmark command (same as python -m benchmarks)")
+    b.add_argument("bench_args", nargs=argparse.REMAINDER,
+                   help="arguments for the benchmark, e.g. --quick")
     return p
 
 
@@ -157,11 +168,37 @@ def cmd_serve(args) -> int:
     return serve.serve(args.port, args.address)
 
 
+def cmd_export(args) -> int:
+    from dashboard import export
+
+    live = warehouse.warehouse_path()
+    if not live.exists():
+        _fail(f"no warehouse at {live}; build one with: hyte ingest --source demo")
+        return EXIT_FAILED
+    try:
+        written = export.export_groups(live, args.group, args.formats or ["html", "pdf"],
+                                       args.out, progress=_progress(False))
+    except export.ExportError as exc:
+        _fail(str(exc))
+        return EXIT_FAILED
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def cmd_bench(args) -> int:
+    from benchmarks.__main__ import main as bench_main
+
+    return bench_main(args.bench_args)
+
+
 _COMMANDS = {
     "ingest": cmd_ingest,
     "status": cmd_status,
     "catalog-check": cmd_catalog_check,
     "serve": cmd_serve,
+    "export": cmd_export,
+    "bench": cmd_bench,
 }
 
 if __name__ == "__main__":
