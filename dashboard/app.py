@@ -20,6 +20,9 @@ st.set_page_config(page_title=t("app_title"), page_icon="📊", layout="wide")
 PAGES = Path(__file__).resolve().parent / "app_pages"
 pages = [
     st.Page(PAGES / "overview.py", title=t("nav_overview"), icon="🧭", default=True),
+    st.Page(PAGES / "compare.py", title=t("nav_compare"), icon="📊", url_path="vertaile"),
+    st.Page(PAGES / "explore.py", title=t("nav_explore"), icon="🔎", url_path="indikaattorit"),
+    st.Page(PAGES / "present.py", title=t("nav_present"), icon="📽️", url_path="esitys"),
     st.Page(PAGES / "status.py", title=t("nav_status"), icon="🗄️", url_path="tila"),
 ]
 page = st.navigation(pages)
