@@ -15,15 +15,17 @@ if str(ROOT) not in sys.path:
 from dashboard import frame  # noqa: E402
 from dashboard.texts import t  # noqa: E402
 
-st.set_page_config(page_title=t("app_title"), page_icon="📊", layout="wide")
+st.set_page_config(page_title=t("app_title"), page_icon=":material/compare_arrows:", layout="wide")
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 pages = [
-    st.Page(PAGES / "overview.py", title=t("nav_overview"), icon="🧭", default=True),
-    st.Page(PAGES / "compare.py", title=t("nav_compare"), icon="📊", url_path="vertaile"),
-    st.Page(PAGES / "explore.py", title=t("nav_explore"), icon="🔎", url_path="indikaattorit"),
-    st.Page(PAGES / "present.py", title=t("nav_present"), icon="📽️", url_path="esitys"),
-    st.Page(PAGES / "status.py", title=t("nav_status"), icon="🗄️", url_path="tila"),
+    st.Page(PAGES / "overview.py", title=t("nav_overview"), icon=":material/explore:", default=True),
+    st.Page(
+        PAGES / "compare.py", title=t("nav_compare"), icon=":material/compare_arrows:", url_path="vertaile"
+    ),
+    st.Page(PAGES / "explore.py", title=t("nav_explore"), icon=":material/search:", url_path="indikaattorit"),
+    st.Page(PAGES / "present.py", title=t("nav_present"), icon=":material/co_present:", url_path="esitys"),
+    st.Page(PAGES / "status.py", title=t("nav_status"), icon=":material/database:", url_path="tila"),
 ]
 page = st.navigation(pages)
 if frame.open_frame():

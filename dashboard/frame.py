@@ -15,11 +15,11 @@ def open_frame() -> bool:
         version = data.version()
         info = data.meta(version)
     except data.WarehouseUnavailable as exc:
-        st.error(f"**{t('unavailable_title')}.** {exc}", icon="⚠️")
+        st.error(f"**{t('unavailable_title')}.** {exc}", icon=":material/error:")
         return False
     st.session_state["warehouse_version"] = version
     if info.get("is_demo") == "true":
-        st.warning(t("demo_banner"), icon="🧪")
+        st.warning(t("demo_banner"), icon=":material/science:")
     return True
 
 

@@ -56,7 +56,7 @@ def test_every_group_renders_all_priorities(app_env, group_id, name):
 
 def test_highlight_sentences_name_value_benchmark_and_year(app_env):
     at = run(group="jyvaskyla-muurame")
-    sentences = [m for m in texts(at) if m.startswith(("🔵", "🟠", "🔻"))]
+    sentences = [m for m in texts(at) if m.startswith((":blue[**●**]", ":orange["))]
     assert sentences, "the demo data should give at least one highlight"
     for s in sentences:
         assert "vuonna 20" in s and ("hyvinvointialueella" in s or "koko maassa" in s)

@@ -16,7 +16,7 @@ indicators = data.indicators(version).set_index("indicator_id", drop=False)
 
 state = params.parse_overview(st.query_params.to_dict(), group_ids)
 for note in state.notes:
-    st.info(note, icon="ℹ️")
+    st.info(note, icon=":material/info:")
 if "ov_group" not in st.session_state:
     st.session_state.update(ov_group=state.group, ov_priority=state.priority,
                             ov_benchmark=state.benchmark)
@@ -60,7 +60,7 @@ bench_text = ("koko maahan" if benchmark == "country" else
 st.caption(f"Ryhmän arvo on jäsenkuntien yhdistetty arvo (osoittajat ja nimittäjät yhteen). "
            f"Vertailu {bench_text}. Värit: sininen parempi, keltainen samaa tasoa, oranssi "
            f"heikompi, violetti korkeampi/matalampi (ei hyvä–huono-suuntaa), harmaa ei verrattu.")
-with st.popover("Miten vertailu tehdään?", icon="📏"):
+with st.popover("Miten vertailu tehdään?", icon=":material/straighten:"):
     st.markdown(t("method_text"))
 
 # --- key phenomena ------------------------------------------------------------------------
@@ -78,12 +78,12 @@ for col, p in zip(cols, PRIORITY_ORDER[:3], strict=True):
         if strengths.empty:
             st.caption("Ei tilastollisesti selviä vahvuuksia.")
         for r in strengths.to_dict("records"):
-            st.markdown(f"🔵 {md_escape(phrases.highlight_sentence(r, benchmark))}")
+            st.markdown(f":blue[**●**] {md_escape(phrases.highlight_sentence(r, benchmark))}")
         st.markdown("**Haasteet**")
         if challenges.empty:
             st.caption("Ei tilastollisesti selviä haasteita.")
         for r in challenges.to_dict("records"):
-            mark = "🔻" if r["trend"] == "worsening" else "🟠"
+            mark = ":orange[**▼**]" if r["trend"] == "worsening" else ":orange[**●**]"
             st.markdown(f"{mark} {md_escape(phrases.highlight_sentence(r, benchmark))}")
 
 
@@ -93,28 +93,42 @@ def outcome_cell(outcome: str) -> str:
 
 
 def table(part: pd.DataFrame) -> pd.DataFrame:
+    """Outcomes next to the values they judge; numbers without unit (the name carries it)."""
     def fmt(v, r):
-        return phrases.value_text(v, r["unit"], r["decimals"])
+        return number(v, r["decimals"])
 
     out = []
     for r in part.to_dict("records"):
         spread = ("–" if r["spread_min_name"] is None else
                   f"{r['spread_min_name']} {fmt(r['spread_min'], r)} – "
                   f"{r['spread_max_name']} {fmt(r['spread_max'], r)}")
+        bench = r["benchmark_value"] if not math.isnan(r["benchmark_value"]) else r["area_value"]
         out.append({
             "Indikaattori": r["name"],
             "Vuosi": str(r["year"]) if r["year"] else "–",
-            "Ryhmä": ("vain aluetasolla" if r["county_only"] else fmt(r["value"], r)),
+            "Ryhmä": ("vain alue" if r["county_only"] else fmt(r["value"], r)),
             "95 %:n väli": interval(r["lo"], r["hi"], r["decimals"]),
-            "Kunnat (pienin – suurin)": spread,
-            "Alue": fmt(r["benchmark_value"] if not math.isnan(r["benchmark_value"])
-                        else r["area_value"], r),
             "vs. alue": outcome_cell(r["outcome_area"]),
-            "Koko maa": fmt(r["country_value"], r),
+            "Alue": fmt(bench, r),
             "vs. maa": outcome_cell(r["outcome_country"]),
-            "Suunta (5 havaintoa)": trend_name(r["trend"]),
+            "Koko maa": fmt(r["country_value"], r),
+            "Suunta (5 hav.)": trend_name(r["trend"]),
+            "Kunnat (pienin – suurin)": spread,
         })
     return pd.DataFrame(out)
+
+
+TABLE_COLUMNS = {
+    "Indikaattori": st.column_config.TextColumn(width="large"),
+    "Vuosi": st.column_config.TextColumn(width=48),
+    "Ryhmä": st.column_config.TextColumn(width=80),
+    "95 %:n väli": st.column_config.TextColumn(width=95),
+    "vs. alue": st.column_config.TextColumn(width=100),
+    "Alue": st.column_config.TextColumn(width=70),
+    "vs. maa": st.column_config.TextColumn(width=100),
+    "Koko maa": st.column_config.TextColumn(width=70),
+    "Suunta (5 hav.)": st.column_config.TextColumn(width=130),
+}
 
 
 def style(frame: pd.DataFrame):
@@ -135,7 +149,13 @@ for p in shown:
     if part.empty:
         continue
     st.header(priority_name(p))
-    st.dataframe(style(table(part)), hide_index=True)
+    shown_table = table(part)
+    st.dataframe(style(shown_table), hide_index=True, column_config=TABLE_COLUMNS,
+                 height=36 * (len(shown_table) + 1) + 4)
+    st.caption("Alue = " + ("koko maa" if benchmark == "country" else
+                            t(f"benchmark.{part['benchmark_label'].iloc[0]}"))
+               + ". Luvut indikaattorin omassa yksikössä (ks. nimi). Värit kuvaavat 95 %:n "
+               "luottamusvälin vertailua; harmaa = ei verrattu.")
     smalls = sorted({s for names in part["small_members"] if names for s in names.split(", ")})
     if smalls:
         st.caption(f"Pienet kunnat ({md_escape(', '.join(smalls))}): luvut vaihtelevat "
