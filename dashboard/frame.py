@@ -23,6 +23,13 @@ def open_frame() -> bool:
     return True
 
 
+def built_text(built_at: str | None) -> str:
+    """'22.11.2026 klo 15.12.25 UTC': the publish a page is showing, to the second."""
+    if not built_at:
+        return "–"
+    return f"{day(built_at[:10])} klo {built_at[11:19].replace(':', '.')} UTC"
+
+
 def footer() -> None:
     version = st.session_state.get("warehouse_version")
     if not version:
@@ -39,6 +46,6 @@ def footer() -> None:
         parts.append(f"{t('producers')}: {', '.join(producers)}.")
     if len(updated):
         parts.append(f"{t('data_updated')}: {day(updated.max())}.")
-    parts.append(f"{t('built_at')}: {day(info.get('built_at', '')[:10])}.")
+    parts.append(f"{t('built_at')}: {built_text(info.get('built_at'))}.")
     st.divider()
     st.caption(" ".join(parts))

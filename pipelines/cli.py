@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--demo-size", choices=["county", "finland"], default="county",
                    help="with --source demo: the county only, or all of Finland (~300 "
                         "municipalities, for benchmarks)")
+    i.add_argument("--seed", type=int, default=None,
+                   help="with --source demo: another deterministic variant of the demo data")
     i.add_argument("--quiet", action="store_true", help="no progress lines")
 
     st = sub.add_parser("status", help="what the live warehouse holds")
@@ -83,6 +85,9 @@ def cmd_ingest(args) -> int:
     if args.from_dir and args.source != "dir":
         _fail("--from-dir is only for --source dir")
         return EXIT_USAGE
+    if args.seed is not None and args.source != "demo":
+        _fail("--seed is only for --source demo")
+        return EXIT_USAGE
     if args.save_responses and args.source != "sotkanet":
         _fail("--save-responses is only for --source sotkanet")
         return EXIT_USAGE
@@ -91,7 +96,8 @@ def cmd_ingest(args) -> int:
     try:
         result = ingest.run(config, args.source, live, from_dir=args.from_dir,
                             save_dir=args.save_responses, strict=args.strict,
-                            demo_size=args.demo_size, progress=_progress(args.quiet))
+                            demo_size=args.demo_size, progress=_progress(args.quiet),
+                            **({"demo_seed": args.seed} if args.seed is not None else {}))
     except ingest.IngestError as exc:
         _fail(f"{exc} (live warehouse unchanged)")
         return EXIT_FAILED

@@ -15,6 +15,7 @@ from pipelines.config import UNITS, Config, Indicator
 from pipelines.dataset import OBSERVATION_COLUMNS, Dataset
 
 SIZES = ("county", "finland")
+DEFAULT_SEED = 2024
 FIRST_YEAR, LAST_YEAR = 2010, 2024
 DATA_UPDATED = "2025-11-14"
 SUPPRESS_BELOW = 3  # absent rows where the numerator is this small (privacy rule)
@@ -47,7 +48,7 @@ def years_for(ind: Indicator) -> list[int]:
     return list(years)
 
 
-def generate(config: Config, size: str = "county", seed: int = 2024) -> Dataset:
+def generate(config: Config, size: str = "county", seed: int = DEFAULT_SEED) -> Dataset:
     if size not in SIZES:
         raise ValueError(f"demo size must be one of {', '.join(SIZES)}, got {size!r}")
     munis, aggregates = _regions(config, np.random.default_rng([seed, 0]))

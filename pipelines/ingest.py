@@ -79,6 +79,7 @@ def collect(config: Config, source, label: str, progress: Progress) -> Dataset:
 
 def run(config: Config, source: str, live: Path, *, from_dir: Path | None = None,
         save_dir: Path | None = None, strict: bool = False, demo_size: str = "county",
+        demo_seed: int = demo.DEFAULT_SEED,
         client_factory=None, progress: Progress = lambda _m: None) -> IngestResult:
     started = datetime.now(UTC)
     removed = warehouse.prune_stale_builds(live)
@@ -86,7 +87,7 @@ def run(config: Config, source: str, live: Path, *, from_dir: Path | None = None
         progress(f"removed {len(removed)} leftover file(s) of interrupted builds")
     if source == "demo":
         progress(f"generating demo data ({demo_size}) …")
-        dataset = demo.generate(config, demo_size)
+        dataset = demo.generate(config, demo_size, seed=demo_seed)
     elif source == "dir":
         from pipelines.sotkanet.recorded import RecordedResponses
 

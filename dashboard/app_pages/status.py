@@ -7,12 +7,15 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.formatting import day, number
+from dashboard.frame import built_text
 from dashboard.texts import priority_name, t
 
 version = st.session_state["warehouse_version"]
 info = data.meta(version)
 st.title(t("status_title"))
 st.write(t("status_intro"))
+st.markdown(f"**Viimeisin julkaisu:** {built_text(info.get('built_at'))}, "
+            f"ajo `{info.get('run_id', '–')}`")
 
 counts = data.table_counts(version)
 cols = st.columns(4)
