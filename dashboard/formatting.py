@@ -77,8 +77,19 @@ def day(value) -> str:
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$&:")
 
 
+ZWSP = "\u200b"
+_AUTOLINK_BREAKS = {"://": f":{ZWSP}//", "www.": f"www{ZWSP}.", "@": f"@{ZWSP}"}
+
+
 def md_escape(text) -> str:
-    """Text from outside (titles, names, notices) shown literally inside st.markdown."""
+    """Text from outside (titles, names, notices) shown literally inside st.markdown.
+
+    Backslash escapes stop Markdown and HTML; GFM still turns bare URLs and e-mail
+    addresses into links after unescaping, so a zero-width space breaks those patterns.
+    """
     if text is None:
         return ""
-    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text)).replace("\n", " ")
+    text = str(text).replace("\n", " ")
+    for pattern, broken in _AUTOLINK_BREAKS.items():
+        text = text.replace(pattern, broken)
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in text)
