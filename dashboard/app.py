@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard import frame  # noqa: E402
+from dashboard import data, frame  # noqa: E402
 from dashboard.texts import t  # noqa: E402
 
 st.set_page_config(page_title=t("app_title"), page_icon=":material/compare_arrows:", layout="wide")
@@ -29,5 +29,9 @@ pages = [
 ]
 page = st.navigation(pages)
 if frame.open_frame():
-    page.run()
-    frame.footer()
+    try:
+        page.run()
+    except data.WarehouseUnavailable as exc:  # e.g. the file was replaced by a broken one
+        frame.unavailable(exc)
+    else:
+        frame.footer()

@@ -67,9 +67,20 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
+TABLES = ("warehouse_meta", "region", "municipality_group", "group_member", "indicator",
+          "observation", "load_log")
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def meta(version: str) -> dict:
-    frame = query("SELECT key, value FROM warehouse_meta")
+    tables, frame = query_many([
+        ("SELECT table_name FROM information_schema.tables", None),
+        ("SELECT key, value FROM warehouse_meta", None)])
+    missing = sorted(set(TABLES) - set(tables["table_name"]))
+    if missing:
+        raise WarehouseUnavailable(
+            f"Tietovarastosta puuttuu tauluja ({', '.join(missing)}). "
+            f"Rakenna se uudelleen: {FIX_COMMAND}")
     info = dict(zip(frame["key"], frame["value"], strict=True))
     if info.get("schema_version") != SCHEMA_VERSION:
         raise WarehouseUnavailable(

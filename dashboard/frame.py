@@ -5,8 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.formatting import day
+from dashboard.formatting import day, md_escape
 from dashboard.texts import t
+
+
+def unavailable(exc: Exception) -> None:
+    st.error(f"**{t('unavailable_title')}.** {md_escape(exc)}", icon=":material/error:")
 
 
 def open_frame() -> bool:
@@ -15,7 +19,7 @@ def open_frame() -> bool:
         version = data.version()
         info = data.meta(version)
     except data.WarehouseUnavailable as exc:
-        st.error(f"**{t('unavailable_title')}.** {exc}", icon=":material/error:")
+        unavailable(exc)
         return False
     st.session_state["warehouse_version"] = version
     if info.get("is_demo") == "true":
