@@ -43,6 +43,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "benchmark.area": "Keski-Suomen hyvinvointialue",
         "benchmark.rest_of_area": "muu hyvinvointialue (ilman ryhmää)",
         "benchmark.country": "koko maa",
+        "benchmark.rest_of_area_municipality": "muu hyvinvointialue (ilman kuntaa)",
+        # Vertaile kuntia / Indikaattorit (compare and explore pages)
+        "compare_intro": "Valitse kunnat, indikaattorit, vuosi ja vertailukohta. Jokaisen kunnan "
+                         "arvoa verrataan vertailukohtaan 95 %:n luottamusvälillä; sija ja "
+                         "viidennes kertovat vain suhteellisen aseman alueen kunnista, eivät "
+                         "sitä, onko arvo hyvä vai huono.",
+        "compare_heatmap_legend": "Kunnan arvo vertailukohtaan nähden (95 %:n luottamusväli; "
+                                  "harmaa = väliä ei voi laskea, ei verrattu)",
+        "rank_note": "Sija: 1 = paras indikaattorin suunnan mukaan (kun suuntaa ei ole, 1 = "
+                     "suurin arvo); tasatilanteissa sama sija. Sija ei kerro, onko ero "
+                     "tilastollisesti selvä. Viidennes: 1 = alueen kuntien pienimpien arvojen "
+                     "viidennes, 5 = suurimpien – suhteellinen asema, ei arvio hyvästä tai "
+                     "huonosta.",
+        "explore_intro": "Hae mitä tahansa tietovarastoon ladattua indikaattoria suomen-, ruotsin- "
+                         "tai englanninkielisen nimen sanoilla.",
+        "quintile_legend": "Viidennes alueen kunnista (1 = pienimmät arvot, 5 = suurimmat; "
+                           "suhteellinen asema, ei hyvä tai huono)",
         "gender.total": "yhteensä",
         "gender.male": "miehet",
         "gender.female": "naiset",

@@ -1,6 +1,162 @@
-"""Placeholder: built in its own issue."""
+"""Vertaile kuntia: any municipalities on any indicators, with intervals, outcomes and ranks."""
 
 import streamlit as st
 
-st.title("Vertaile kuntia")
-st.info("Tulossa.")
+from dashboard import charts, comparison, comparison_charts, data, downloads, params, views
+from dashboard.formatting import md_escape
+from dashboard.frame import built_text
+from dashboard.texts import outcome_name, priority_name, t
+
+version = st.session_state["warehouse_version"]
+groups = data.groups(version)
+regions = data.regions(version)
+indicators = data.indicators(version)
+info = data.meta(version)
+area_id, country_id = views.county_ids(version)
+
+group_ids = list(groups["group_id"])
+group_names = dict(zip(groups["group_id"], groups["name_fi"], strict=True))
+group_members = {g: [int(m) for m in ms] for g, ms in zip(groups["group_id"], groups["members"],
+                                                          strict=True)}
+munis = regions[(regions["category"] == "KUNTA") & (regions["county_id"] == area_id)]
+muni_names = dict(zip(munis["region_id"].astype(int), munis["name_fi"], strict=True))
+muni_ids = sorted(muni_names, key=muni_names.get)
+ind_names = dict(zip(indicators["indicator_id"].astype(int), indicators["short_fi"], strict=True))
+ind_ids = list(ind_names)
+ind_priority = dict(zip(indicators["indicator_id"].astype(int), indicators["priority"],
+                        strict=True))
+area_name = regions.set_index("region_id")["name_fi"].get(area_id, t("benchmark.area"))
+
+
+def priority_indicators(priority: str) -> list[int]:
+    return [i for i in ind_ids if priority == "all" or ind_priority[i] == priority]
+
+
+def fill_municipalities() -> None:
+    st.session_state["cmp_munis"] = group_members.get(st.session_state["cmp_group"], [])
+
+
+def fill_indicators() -> None:
+    st.session_state["cmp_inds"] = priority_indicators(st.session_state["cmp_priority"])
+
+
+st.title(t("nav_compare"))
+st.caption(t("compare_intro"))
+
+if "cmp_munis" not in st.session_state:
+    state = comparison.parse_params(st.query_params.to_dict(), group_ids, range(1900, 2200))
+    for note in state.notes:
+        st.info(note, icon=":material/info:")
+    st.session_state.update(
+        cmp_group=state.group, cmp_munis=group_members[state.group],
+        cmp_priority=state.priority, cmp_inds=priority_indicators(state.priority),
+        cmp_benchmark=state.benchmark, cmp_gender=state.gender,
+        cmp_year="latest" if state.year is None else state.year)
+
+row1 = st.columns([2, 5])
+row1[0].selectbox("Kuntaryhmä (täyttää kunnat)", group_ids, key="cmp_group",
+                  format_func=group_names.get, on_change=fill_municipalities)
+chosen_munis = row1[1].multiselect("Kunnat", muni_ids, key="cmp_munis",
+                                   format_func=lambda r: muni_names.get(r, str(r)),
+                                   placeholder="Valitse kunnat")
+row2 = st.columns([2, 5])
+row2[0].selectbox("Painopiste (täyttää indikaattorit)", params.PRIORITY_CHOICES,
+                  key="cmp_priority", on_change=fill_indicators,
+                  format_func=lambda p: "Kaikki indikaattorit" if p == "all" else priority_name(p))
+chosen_inds = row2[1].multiselect("Indikaattorit", ind_ids, key="cmp_inds",
+                                  format_func=lambda i: ind_names.get(i, str(i)),
+                                  placeholder="Valitse indikaattorit")
+
+gender = st.session_state.get("cmp_gender", "total")
+obs = data.year_slice(version, tuple(sorted(chosen_inds)), gender) if chosen_inds else None
+years = comparison.years_available(obs, muni_ids) if obs is not None else []
+year_options = ["latest", *years]
+if st.session_state.get("cmp_year") not in year_options:
+    st.session_state["cmp_year"] = "latest"
+
+row3 = st.columns([2, 3, 3])
+year_choice = row3[0].selectbox(
+    "Vuosi", year_options, key="cmp_year",
+    format_func=lambda y: "Uusin (indikaattorikohtainen)" if y == "latest" else str(y))
+benchmark = row3[1].segmented_control(
+    "Vertailukohta", params.BENCHMARK_CHOICES, key="cmp_benchmark", required=True,
+    format_func=lambda b: area_name if b == "area" else "Koko maa")
+row3[2].segmented_control("Sukupuoli", comparison.GENDERS, key="cmp_gender", required=True,
+                          format_func=lambda g: t(f"gender.{g}"))
+
+year = None if year_choice == "latest" else int(year_choice)
+query = {"benchmark": benchmark, "gender": gender, "year": year_choice}
+if chosen_munis == group_members.get(st.session_state["cmp_group"]):
+    query["group"] = st.session_state["cmp_group"]
+if chosen_inds == priority_indicators(st.session_state["cmp_priority"]):
+    query["priority"] = st.session_state["cmp_priority"]
+st.query_params.from_dict(query)
+
+
+def render() -> None:
+    if not chosen_munis:
+        st.info("Valitse vähintään yksi kunta (tai kuntaryhmä).", icon=":material/info:")
+        return
+    if not chosen_inds:
+        st.info("Valitse vähintään yksi indikaattori (tai painopiste).", icon=":material/info:")
+        return
+    result = comparison.build(indicators, obs, regions, chosen_munis, chosen_inds, area_id,
+                              country_id, benchmark, year, gender)
+    for message in comparison.missing_message(result.missing, ind_names, year, gender):
+        st.info(md_escape(message), icon=":material/info:")
+    rows = result.rows
+    if rows.empty:
+        st.warning("Valinnoilla ei löytynyt yhtään kuntatietoa. Vaihda vuotta, sukupuolta tai "
+                   "indikaattoreita.", icon=":material/search_off:")
+        return
+    bench_names = {"area": area_name, "rest_of_area": t("benchmark.rest_of_area_municipality"),
+                   "country": t("benchmark.country")}
+    years_shown = sorted({int(y) for y in rows["year"]})
+    st.subheader("Yleiskuva")
+    st.caption(
+        f"Vertailukohta: {md_escape(area_name) if benchmark == 'area' else 'koko maa'}"
+        + (" (yli 30 % alueen väestöstä olevat kunnat verrataan muuhun alueeseen)"
+           if benchmark == "area" and rows["benchmark_label"].eq("rest_of_area").any() else "")
+        + f". Sukupuoli: {t(f'gender.{gender}')}. Vuodet: "
+        + ", ".join(str(y) for y in years_shown) + ". Harmaa = ei verrattu (väliä ei voi "
+        "laskea, esim. kyselyt ja indeksit).")
+    order = [muni_names[m] for m in chosen_munis if m in muni_names]
+    st.altair_chart(comparison_charts.heatmap(rows, t("compare_heatmap_legend"), bench_names,
+                                              order))
+    with st.popover("Miten vertailu tehdään?", icon=":material/straighten:"):
+        st.markdown(t("method_text"))
+
+    st.subheader("Taulukko")
+    typed, decimals = comparison.table(rows)
+    shown = downloads.screen(typed, decimals)
+    colors = {outcome_name(k): v for k, v in charts.OUTCOME_COLORS.items()}
+    light = {outcome_name("better"), outcome_name("worse")}
+
+    def paint(v):
+        if v in colors:
+            return f"background-color: {colors[v]}; color: {'white' if v in light else '#111'}"
+        return ""
+
+    st.dataframe(shown.style.map(paint, subset=[comparison.COL_OUTCOME]), hide_index=True,
+                 column_config={comparison.COL_NAME: st.column_config.TextColumn(width="large")})
+    st.caption(t("rank_note") + ("" if result.country_rank_available else
+                                 " Koko maan sijaa ei voi laskea: tietovarastossa on vain "
+                                 "alueen kunnat."))
+    used = indicators[indicators["indicator_id"].isin(rows["indicator_id"].unique())]
+    source = downloads.source_line(
+        used["producer"], built_text(info.get("built_at")), info.get("is_demo") == "true",
+        f"Vertailu: {', '.join(order)}. Vuodet {', '.join(str(y) for y in years_shown)}")
+    stem = f"hyte_vertailu_{year_choice}_{gender}"
+    cols = st.columns(4)
+    cols[0].download_button("Lataa CSV", downloads.csv_bytes(typed, source), f"{stem}.csv",
+                            "text/csv", key="cmp_csv", on_click="ignore",
+                            icon=":material/download:")
+    cols[1].download_button("Lataa Parquet", downloads.parquet_bytes(typed, source),
+                            f"{stem}.parquet", "application/vnd.apache.parquet",
+                            key="cmp_parquet", on_click="ignore", icon=":material/download:")
+
+    st.subheader("Kunnat indikaattoreittain")
+    st.altair_chart(comparison_charts.dots(rows, bench_names))
+
+
+render()
