@@ -423,3 +423,38 @@ def outcome_strip(rows: pd.DataFrame, area_label: str = "Hyvinvointialue",
                  alt.Tooltip("vuosi:Q", title="Vuosi", format="d")],
     ).properties(width=220, height=22 * len(order))
     return finnish(chart)
+
+
+# --- projector and export sizes ------------------------------------------------------------
+
+_FONT_KEYS = frozenset({"fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize"})
+_LIMIT_KEYS = frozenset({"labelLimit", "titleLimit"})
+
+
+def scaled_spec(chart: ChartLike | dict, factor: float) -> dict:
+    """The chart's Vega-Lite spec with every font size (and label limit) times `factor`.
+
+    Builders fix font sizes in headers and marks as well as in the config, so a projector
+    version scales them all in the finished spec instead of threading sizes through every
+    builder. Data and encodings are untouched.
+    """
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+
+    def walk(node, in_data: bool):
+        if isinstance(node, dict):
+            out = {}
+            for k, v in node.items():
+                if in_data or k in ("datasets", "data", "values"):
+                    out[k] = v  # never touch the numbers
+                elif k in _FONT_KEYS and isinstance(v, int | float):
+                    out[k] = round(v * factor, 1)
+                elif k in _LIMIT_KEYS and isinstance(v, int | float) and v > 0:
+                    out[k] = round(v * factor)
+                else:
+                    out[k] = walk(v, False)
+            return out
+        if isinstance(node, list):
+            return [walk(v, in_data) for v in node]
+        return node
+
+    return walk(spec, False)

@@ -127,3 +127,19 @@ def outcome_name(outcome: str, lang: str = DEFAULT_LANGUAGE) -> str:
 
 def trend_name(direction: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return t(f"trend.{direction}", lang)
+
+
+# Presenter mode and exports (issue 5).
+STRINGS["fi"].update({
+    "present_group": "Kuntaryhmä",
+    "present_prev": "Edellinen",
+    "present_next": "Seuraava",
+    "present_notes": "Puhujan muistiinpanot",
+    "present_exit": "Poistu esitystilasta",
+    "export_title": "Lataa tiedostoina",
+    "export_intro": "Tiedostot toimivat ilman verkkoyhteyttä: HTML avautuu selaimessa ilman "
+                    "palvelinta, PDF on tulostettava A4-sivu, PNG on kuvan tiedosto.",
+    "export_html": "Tilannekuva (HTML)",
+    "export_pdf": "Yhden sivun tiivistelmä (PDF)",
+    "export_png": "Dian kuva (PNG)",
+})

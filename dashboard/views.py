@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, situation
+from dashboard import briefing, data, situation
 
 
 def county_ids(version: str) -> tuple[int, int]:
@@ -28,3 +28,13 @@ def group_situation(version: str, group_id: str, benchmark: str) -> situation.Si
     ctx = group_context(version, group_id, benchmark)
     obs = data.observations(version, (*ctx.members, ctx.area_id, ctx.country_id))
     return situation.build(data.indicators(version), obs, ctx)
+
+
+def group_briefing(version: str, group_id: str, benchmark: str = "area"):
+    """The group's story for the presenter mode and the exports (dashboard.briefing)."""
+    groups = data.groups(version).set_index("group_id")
+    sit = group_situation(version, group_id, benchmark)
+    return briefing.build(group_id, str(groups.loc[group_id, "name_fi"]),
+                          group_context(version, group_id, benchmark), sit,
+                          data.indicators(version), data.regions(version).set_index("region_id"),
+                          data.meta(version), benchmark)
