@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from dashboard import analysis, downloads, params
+from dashboard import analysis, params, table_files
 from dashboard.texts import outcome_name, t
 
 GENDERS = ("total", "male", "female")
@@ -255,4 +255,4 @@ def table(rows: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     })
     decimals = rows["decimals"].astype(int).to_numpy()
     dec_map = {c: decimals for c in NUMBER_COLUMNS}
-    return downloads.rounded(frame, dec_map).reset_index(drop=True), dec_map
+    return table_files.rounded(frame, dec_map).reset_index(drop=True), dec_map

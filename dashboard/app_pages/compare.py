@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, comparison, comparison_charts, data, downloads, params, views
+from dashboard import charts, comparison, comparison_charts, data, params, table_files, views
 from dashboard.formatting import md_escape
 from dashboard.frame import built_text
 from dashboard.texts import outcome_name, priority_name, t
@@ -128,7 +128,7 @@ def render() -> None:
 
     st.subheader("Taulukko")
     typed, decimals = comparison.table(rows)
-    shown = downloads.screen(typed, decimals)
+    shown = table_files.screen(typed, decimals)
     colors = {outcome_name(k): v for k, v in charts.OUTCOME_COLORS.items()}
     light = {outcome_name("better"), outcome_name("worse")}
 
@@ -143,15 +143,15 @@ def render() -> None:
                                  " Koko maan sijaa ei voi laskea: tietovarastossa on vain "
                                  "alueen kunnat."))
     used = indicators[indicators["indicator_id"].isin(rows["indicator_id"].unique())]
-    source = downloads.source_line(
+    source = table_files.source_line(
         used["producer"], built_text(info.get("built_at")), info.get("is_demo") == "true",
         f"Vertailu: {', '.join(order)}. Vuodet {', '.join(str(y) for y in years_shown)}")
     stem = f"hyte_vertailu_{year_choice}_{gender}"
     cols = st.columns(4)
-    cols[0].download_button("Lataa CSV", downloads.csv_bytes(typed, source), f"{stem}.csv",
+    cols[0].download_button("Lataa CSV", table_files.csv_bytes(typed, source), f"{stem}.csv",
                             "text/csv", key="cmp_csv", on_click="ignore",
                             icon=":material/download:")
-    cols[1].download_button("Lataa Parquet", downloads.parquet_bytes(typed, source),
+    cols[1].download_button("Lataa Parquet", table_files.parquet_bytes(typed, source),
                             f"{stem}.parquet", "application/vnd.apache.parquet",
                             key="cmp_parquet", on_click="ignore", icon=":material/download:")
 

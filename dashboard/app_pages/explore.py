@@ -1,6 +1,157 @@
-"""Placeholder: built in its own issue."""
+"""Indikaattorit: search every ingested indicator, read its metadata, chart and download it."""
 
+import pandas as pd
 import streamlit as st
 
-st.title("Indikaattorit")
-st.info("Tulossa.")
+from dashboard import comparison, data, explorer, table_files, tilemap, views
+from dashboard.formatting import md_escape, number
+from dashboard.frame import built_text
+from dashboard.texts import PRIORITY_ORDER, priority_name, t
+
+version = st.session_state["warehouse_version"]
+indicators = data.indicators(version)
+regions = data.regions(version)
+groups = data.groups(version)
+info = data.meta(version)
+area_id, country_id = views.county_ids(version)
+by_id = indicators.set_index("indicator_id", drop=False)
+munis = regions[(regions["category"] == "KUNTA") & (regions["county_id"] == area_id)].sort_values(
+    "name_fi")
+names = dict(zip(regions["region_id"].astype(int), regions["name_fi"], strict=True))
+region_options = [area_id, country_id, *munis["region_id"].astype(int)]
+
+st.title(t("nav_explore"))
+st.caption(t("explore_intro"))
+
+if "exp_ind" not in st.session_state:
+    chosen, note = explorer.parse_indicator(st.query_params.to_dict(),
+                                            list(indicators["indicator_id"].astype(int)))
+    if note:
+        st.info(note, icon=":material/info:")
+    first = indicators[indicators["priority"] == PRIORITY_ORDER[0]]["indicator_id"]
+    st.session_state["exp_ind"] = chosen if chosen is not None else int(
+        (first if len(first) else indicators["indicator_id"]).iloc[0])
+    first_group = [int(m) for m in groups["members"].iloc[0]] if len(groups) else []
+    st.session_state["exp_regions"] = [area_id, country_id, *first_group[:2]]
+
+cols = st.columns([4, 3, 3])
+query = cols[0].text_input("Hae nimen sanoilla (suomi, ruotsi, englanti)", key="exp_q",
+                           placeholder="esim. masennus, arbetslösa, physical")
+priorities = cols[1].multiselect("Painopiste", PRIORITY_ORDER, key="exp_priorities",
+                                 format_func=priority_name, placeholder="Kaikki")
+producers = cols[2].multiselect("Tuottaja", sorted(indicators["producer"].dropna().unique()),
+                                key="exp_producers", placeholder="Kaikki")
+found = explorer.search(indicators, query, priorities, producers)
+
+
+def render() -> None:
+    if found.empty:
+        st.info("Hakuehdoilla ei löytynyt indikaattoreita. Kokeile toista sanaa tai poista "
+                "rajauksia.", icon=":material/search_off:")
+        return
+    options = [int(i) for i in found["indicator_id"]]
+    if st.session_state.get("exp_ind") not in options:
+        st.session_state["exp_ind"] = options[0]
+    iid = st.selectbox(f"Indikaattori ({len(options)} / {len(indicators)} löytyi)", options,
+                       key="exp_ind", format_func=lambda i: f"{by_id.loc[i, 'title_fi']} ({i})")
+    st.query_params.from_dict({"indicator": iid})
+    ind = by_id.loc[iid].to_dict()
+
+    # --- metadata --------------------------------------------------------------------------
+    st.header(md_escape(ind["title_fi"]))
+    others = [md_escape(ind.get(c)) for c in ("title_sv", "title_en")
+              if isinstance(ind.get(c), str) and ind.get(c)]
+    if others:
+        st.caption(" · ".join(others))
+    if ind.get("load_status") == "failed":
+        st.warning(f"Indikaattorin lataus epäonnistui: {md_escape(ind.get('load_detail'))}",
+                   icon=":material/error:")
+    obs_all = data.year_slice(version, (iid,), "total")
+    held = ((int(obs_all["year"].min()), int(obs_all["year"].max()))
+            if not obs_all.empty else None)
+    facts = explorer.facts(ind, held)
+    fact_cols = st.columns(4)
+    for n, (label, value) in enumerate(facts):
+        fact_cols[n % 4].markdown(f"**{label}**  \n{md_escape(value)}")
+    st.link_button("Indikaattori Sotkanetissa", explorer.sotkanet_url(iid),
+                   icon=":material/open_in_new:")
+    for label, text in explorer.texts(ind):
+        with st.expander(label, expanded=label == "Kuvaus"):
+            st.markdown(md_escape(text))
+
+    # --- time series -----------------------------------------------------------------------
+    st.subheader("Aikasarja")
+    c1, c2 = st.columns([5, 3])
+    chosen = c1.multiselect("Alueet", region_options, key="exp_regions",
+                            format_func=lambda r: names.get(r, str(r)),
+                            placeholder="Valitse alueet", max_selections=explorer.MAX_REGIONS)
+    genders = c2.multiselect("Sukupuoli", comparison.GENDERS, default=["total"],
+                             key="exp_genders", format_func=lambda g: t(f"gender.{g}"),
+                             placeholder="Valitse sukupuoli")
+    if not chosen or not genders:
+        st.info("Valitse vähintään yksi alue ja sukupuoli.", icon=":material/info:")
+    else:
+        obs = pd.concat([data.observations(version, tuple(chosen), g, (iid,)) for g in genders],
+                        ignore_index=True)
+        frame = explorer.series(obs, ind, names, chosen)
+        if frame.empty:
+            missing = [t(f"gender.{g}") for g in genders]
+            st.info(f"Valituille alueille ei ole tietoja ({', '.join(missing)}). Aikuisten "
+                    "kyselyitä julkaistaan usein vain hyvinvointialueelle ja koko maalle.",
+                    icon=":material/info:")
+        else:
+            absent = [names.get(r, str(r)) for r in chosen if r not in set(frame["region_id"])]
+            if absent:
+                st.caption(f"Ei tietoja: {md_escape(', '.join(absent))}.")
+            st.altair_chart(explorer.series_chart(frame, ind))
+            typed, decimals = explorer.series_table(frame, int(ind["decimals"]))
+            st.dataframe(table_files.screen(typed, decimals), hide_index=True, height=300)
+            source = table_files.source_line(
+                [ind.get("producer")], built_text(info.get("built_at")),
+                info.get("is_demo") == "true",
+                f"Indikaattori {iid}: {ind['title_fi']}")
+            stem = f"sotkanet_{iid}_aikasarja"
+            dl = st.columns(4)
+            dl[0].download_button("Lataa CSV", table_files.csv_bytes(typed, source), f"{stem}.csv",
+                                  "text/csv", key="exp_csv", on_click="ignore",
+                                  icon=":material/download:")
+            dl[1].download_button("Lataa Parquet", table_files.parquet_bytes(typed, source),
+                                  f"{stem}.parquet", "application/vnd.apache.parquet",
+                                  key="exp_parquet", on_click="ignore",
+                                  icon=":material/download:")
+            st.caption("Lataukset sisältävät täsmälleen taulukon rivit (CSV: UTF-8, "
+                       "puolipiste-erotin ja desimaalipilkku Excelille; lähde ensimmäisellä "
+                       "rivillä, Parquet: lähde tiedoston metatiedoissa).")
+
+    # --- tile map --------------------------------------------------------------------------
+    st.subheader("Kunnat kartalla")
+    gender = "total" if "total" in genders or not genders else genders[0]
+    part = data.year_slice(version, (iid,), gender)
+    years = comparison.years_available(part, list(munis["region_id"].astype(int)))
+    if not years:
+        st.info("Tätä indikaattoria ei julkaista kunnittain (vain hyvinvointialue ja koko "
+                "maa), joten karttaa ei voi piirtää.", icon=":material/info:")
+        return
+    if st.session_state.get("exp_year") not in years:
+        st.session_state["exp_year"] = years[0]
+    year = st.selectbox("Vuosi", years, key="exp_year")
+    here = part[part["year"] == year]
+    values = dict(zip(here["region_id"].astype(int), here["value"].astype(float), strict=True))
+    tiles, unplaced = tilemap.layout(munis, values)
+    st.altair_chart(tilemap.chart(
+        tiles, int(ind["decimals"]), t("quintile_legend"),
+        f"{ind['short_fi'] or ind['title_fi']}, {year} ({t(f'gender.{gender}')})"))
+    st.caption("Ruudut sijaitsevat suunnilleen kuntien maantieteellisillä paikoilla. Väri = "
+               "viidennes alueen kuntien arvoista tänä vuonna; se kertoo suhteellisen aseman, "
+               "ei sitä, onko arvo hyvä vai huono. Pienten kuntien luvut vaihtelevat "
+               "satunnaisesti.")
+    if not unplaced.empty:
+        st.caption("Kunnat, joille ruudukossa ei ole paikkaa:")
+        st.dataframe(pd.DataFrame({
+            "Kunta": unplaced["name_fi"],
+            "Arvo": [number(v, int(ind["decimals"])) for v in unplaced["value"]],
+            "Viidennes": [tilemap.quintile_label(q) for q in unplaced["quintile"]]}),
+            hide_index=True)
+
+
+render()

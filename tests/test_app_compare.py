@@ -1,0 +1,188 @@
+"""AppTest of Vertaile kuntia: selections, empty selections, missing years, downloads = table."""
+
+import json
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import comparison
+from dashboard import table_files as dl
+from dashboard.formatting import number
+from tests.download_capture import downloads  # noqa: F401  (fixture)
+from tests.warehouse_fixtures import ROOT
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+def open_compare(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()  # st.navigation registers the pages on the first run
+    at.query_params.clear()
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page("app_pages/compare.py")
+    return at.run()
+
+
+def specs(at):
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+def dataset(chart, name):
+    """A chart's named dataset: Streamlit moves it out of the spec into Arrow."""
+    import pyarrow as pa
+
+    for d in chart.proto.datasets:
+        if d.name == name:
+            return pa.ipc.open_stream(d.data.data).read_pandas()
+    raise KeyError(name)
+
+
+def table(at):
+    frames = [d.value for d in at.dataframe if comparison.COL_RANK_AREA in d.value.columns]
+    assert len(frames) == 1
+    return frames[0]
+
+
+def warehouse_facts(path):
+    """What the demo warehouse holds, asked directly (not through the dashboard)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        munis = con.execute("SELECT region_id, name_fi FROM region WHERE category = 'KUNTA'").df()
+        with_munis = con.execute(
+            "SELECT DISTINCT indicator_id FROM observation JOIN region USING (region_id) "
+            "WHERE category = 'KUNTA' AND gender = 'total'").df()
+        inds = con.execute("SELECT indicator_id, priority FROM indicator").df()
+    finally:
+        con.close()
+    return munis, set(with_munis["indicator_id"]), inds
+
+
+def test_default_view_compares_the_first_group(app_env):
+    at = open_compare()
+    assert not at.exception
+    assert at.title[0].value == "Vertaile kuntia"
+    shown = table(at)
+    assert set(shown["Kunta"]) == {"Joutsa", "Luhanka", "Toivakka"}
+    assert set(shown[comparison.COL_RANK_AREA]) - {"–"}
+    ranks = [tuple(map(int, r.split("/"))) for r in shown[comparison.COL_RANK_AREA] if r != "–"]
+    assert all(1 <= r <= n <= 22 for r, n in ranks) and any(n == 22 for _, n in ranks)
+    # The county demo holds only the area's municipalities: no fake national rank.
+    assert set(shown[comparison.COL_RANK_COUNTRY]) == {"–"}
+    # Adult surveys exist only for the county: said in a message, not silently dropped.
+    assert any("vain hyvinvointialueelle" in i.value for i in at.info)
+    charts = specs(at)
+    assert len(charts) == 2
+    for spec in charts:
+        assert spec["config"]["locale"]["number"]["decimal"] == ","
+    heat = charts[0]
+    cells = dataset(at.get("vega_lite_chart")[0], "heat")
+    assert len(cells) == len(shown)
+    assert set(cells["kunta"]) == set(shown["Kunta"])
+    legend = heat["layer"][0]["encoding"]["fill"]
+    assert "95 %:n luottamusväli" in legend["legend"]["title"]
+    assert legend["scale"]["range"][legend["scale"]["domain"].index("ei verrattu")] == "#BDBDBD"
+    assert any("THL, Sotkanet" in c.value for c in at.caption)
+
+
+def test_group_priority_and_benchmark_from_the_url(app_env):
+    at = open_compare(group="jyvaskyla-muurame", priority="everyday_safety", benchmark="country")
+    assert not at.exception
+    shown = table(at)
+    assert set(shown["Kunta"]) == {"Jyväskylä", "Muurame"}
+    assert set(shown[comparison.COL_BENCH_WHERE]) == {"koko maa"}
+    assert at.query_params["group"] == "jyvaskyla-muurame"
+
+
+def test_a_large_municipality_is_compared_with_the_rest_of_the_area(app_env):
+    at = open_compare(group="jyvaskyla-muurame", priority="mental_wellbeing")
+    shown = table(at)
+    jkl = shown[shown["Kunta"] == "Jyväskylä"]
+    assert set(jkl[comparison.COL_BENCH_WHERE]) == {"muu hyvinvointialue (ilman kuntaa)"}
+    assert "muu hyvinvointialue" not in " ".join(shown.loc[shown["Kunta"] == "Muurame",
+                                                          comparison.COL_BENCH_WHERE])
+
+
+def test_changing_the_group_fills_the_municipalities(app_env):
+    at = open_compare()
+    at.selectbox(key="cmp_group").set_value("viitasaari-pihtipudas").run()
+    assert not at.exception
+    assert set(table(at)["Kunta"]) == {"Kinnula", "Pihtipudas", "Viitasaari"}
+    assert at.query_params["group"] == "viitasaari-pihtipudas"
+
+
+@pytest.mark.parametrize("key, message", [
+    ("cmp_munis", "Valitse vähintään yksi kunta"),
+    ("cmp_inds", "Valitse vähintään yksi indikaattori"),
+])
+def test_empty_selection_gives_a_message(app_env, key, message):
+    at = open_compare()
+    at.multiselect(key=key).set_value([]).run()
+    assert not at.exception
+    assert any(message in i.value for i in at.info)
+    assert not at.get("vega_lite_chart")
+
+
+def test_a_year_without_data_names_the_indicators(app_env):
+    at = open_compare(priority="mental_wellbeing")
+    years = at.selectbox(key="cmp_year").options
+    assert years[0].startswith("Uusin")
+    # School health surveys run in odd years, registers stop a year earlier: the newest
+    # year has survey data only.
+    at.selectbox(key="cmp_year").set_value(max(int(y) for y in years[1:])).run()
+    assert not at.exception
+    notes = " ".join(i.value for i in at.info)
+    assert "Ei kuntatietoja vuodelta" in notes
+    assert "Nuorisotyöttömät" in notes
+    assert set(table(at)[comparison.COL_YEAR]) == {str(max(int(y) for y in years[1:]))}
+
+
+def test_a_year_with_no_data_at_all_is_a_message(app_env):
+    at = open_compare()
+    at.multiselect(key="cmp_inds").set_value([4355]).run()  # adult survey: county only
+    assert not at.exception
+    assert any("Valinnoilla ei löytynyt" in w.value for w in at.warning)
+
+
+def test_gender_breakdown(app_env):
+    at = open_compare(priority="context", gender="female")
+    assert not at.exception
+    notes = " ".join(i.value for i in at.info)
+    assert "Ei tietoja valitulle sukupuolelle" in notes  # e.g. the dependency ratio
+    assert len(table(at))
+
+
+def test_every_municipality_and_every_indicator(app_env):
+    munis, with_munis, inds = warehouse_facts(app_env)
+    at = open_compare(priority="all")
+    at.multiselect(key="cmp_munis").set_value(list(munis["region_id"])).run()
+    assert not at.exception
+    shown = table(at)
+    assert len(shown) == len(munis) * len(with_munis)
+    assert set(shown["Kunta"]) == set(munis["name_fi"])
+    # Each indicator with no municipal data is named in a message.
+    missing = set(inds["indicator_id"]) - with_munis
+    assert missing and len(at.info) >= 1
+
+
+def test_downloads_hold_exactly_the_table_on_screen(app_env, downloads):
+    at = open_compare(group="aanekoski-laukaa", priority="mental_wellbeing")
+    screen = table(at)
+    buttons = {b.proto.label: b for b in at.get("download_button")}
+    source, csv = dl.read_csv(downloads(buttons["Lataa CSV"]))
+    psource, parquet = dl.read_parquet(downloads(buttons["Lataa Parquet"]))
+    assert "THL, Sotkanet" in source and "CC BY 4.0" in source and source == psource
+    assert list(csv.columns) == list(screen.columns) == list(parquet.columns)
+    assert len(csv) == len(screen) == len(parquet)
+    names = at.session_state["cmp_inds"]
+    assert names  # the decimals of each row come from its indicator
+    for col in screen.columns:
+        for shown, c, p in zip(screen[col], csv[col], parquet[col], strict=True):
+            if col in comparison.NUMBER_COLUMNS:
+                decimals = len(shown.split(",")[1]) if "," in shown else 0
+                assert number(c, decimals) == shown == number(p, decimals), (col, shown, c, p)
+            elif col == comparison.COL_YEAR:
+                assert str(int(c)) == shown == str(int(p))
+            else:
+                assert (shown == "–" and (c != c or c == "–")) or str(c) == shown == str(p)
