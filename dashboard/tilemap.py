@@ -106,10 +106,11 @@ def chart(tiles: pd.DataFrame, decimals: int, legend_title: str, title: str = ""
         x=x, y=y, text="nimi:N", color=color, tooltip=tooltip)
     vals = base.mark_text(fontSize=11, dy=9).encode(x=x, y=y, text="arvo:N", color=color,
                                                     tooltip=tooltip)
-    layered = alt.layer(squares, names, vals).properties(
-        width=tile * n_cols, height=tile * n_rows,
-        title=alt.TitleParams(text=title, fontSize=charts.FONT_SIZES["chart_title"])
-        if title else alt.Undefined)
+    layered = alt.layer(squares, names, vals).properties(width=tile * n_cols,
+                                                         height=tile * n_rows)
+    if title:
+        layered = layered.properties(
+            title=alt.TitleParams(text=title, fontSize=charts.FONT_SIZES["chart_title"]))
     out = charts.finnish(layered)
     out["datasets"] = {TILE_DATA: [{k: charts._plain(v) for k, v in r.items()}
                                    for r in data.to_dict("records")]}
