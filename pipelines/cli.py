@@ -175,6 +175,11 @@ def cmd_serve(args) -> int:
 
 
 def cmd_export(args) -> int:
+    import streamlit.logger
+
+    # The dashboard's cached data functions run here without a Streamlit runtime; they work
+    # (in-memory cache) but each would log a warning saying so.
+    streamlit.logger.set_log_level("error")
     from dashboard import export
 
     live = warehouse.warehouse_path()
