@@ -1,96 +1,28 @@
-"""Exactly the table on screen as Finnish-Excel CSV and as Parquet, each naming its source.
-
-Pure (no Streamlit): a page builds one typed frame (numbers rounded to what it shows),
-formats it for the screen with `screen()` and offers `csv_bytes()`/`parquet_bytes()` of the
-same frame, so the three cannot drift apart.
-"""
+"""The download area shared by the overview and presenter pages: HTML, PDF and chart PNG."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Mapping, Sequence
+import streamlit as st
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from dashboard.formatting import number
-
-CSV_ENCODING = "utf-8-sig"  # the BOM makes Excel read UTF-8 (ä, ö) correctly
-CSV_SEPARATOR = ";"         # Finnish Excel's list separator (the comma is the decimal mark)
-SOURCE_PREFIX = "# "
-SOURCE_KEY = b"source"
+from dashboard import export, slides
+from dashboard.briefing import Briefing
+from dashboard.texts import t
 
 
-def rounded(frame: pd.DataFrame, decimals: Mapping[str, Sequence[int] | int]) -> pd.DataFrame:
-    """Round each numeric column to the decimals it is shown with (per row when a sequence)."""
-    out = frame.copy()
-    for col, dec in decimals.items():
-        values = pd.to_numeric(out[col], errors="coerce").astype(float).to_numpy()
-        dec = np.broadcast_to(np.asarray(dec, dtype=int), values.shape)
-        out[col] = [round(v, int(d)) if np.isfinite(v) else np.nan
-                    for v, d in zip(values, dec, strict=True)]
-    return out
-
-
-def screen(frame: pd.DataFrame, decimals: Mapping[str, Sequence[int] | int]) -> pd.DataFrame:
-    """The same frame as Finnish text (decimal comma, NBSP thousands, '–' for missing)."""
-    out = frame.copy()
-    for col, dec in decimals.items():
-        dec = np.broadcast_to(np.asarray(dec, dtype=int), (len(out),))
-        out[col] = [number(v, int(d)) for v, d in zip(out[col], dec, strict=True)]
-    for col in out.columns:
-        if col not in decimals:
-            out[col] = ["–" if _missing(v) else str(v) for v in out[col]]
-    return out
-
-
-def _missing(v) -> bool:
-    return v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
-
-
-def csv_bytes(frame: pd.DataFrame, source: str) -> bytes:
-    """UTF-8 with BOM, ';' separator, decimal comma; the first line names the source."""
-    if "\n" in source or CSV_SEPARATOR in source:
-        raise ValueError("the source line must be one line without ';'")
-    body = frame.to_csv(sep=CSV_SEPARATOR, decimal=",", index=False, lineterminator="\r\n")
-    return (SOURCE_PREFIX + source + "\r\n" + body).encode(CSV_ENCODING)
-
-
-def read_csv(data: bytes) -> tuple[str, pd.DataFrame]:
-    """(source line, frame): how an analyst (or a test) reads a downloaded CSV back."""
-    text = data.decode(CSV_ENCODING)
-    first, _, body = text.partition("\r\n")
-    frame = pd.read_csv(io.StringIO(body), sep=CSV_SEPARATOR, decimal=",")
-    return first.removeprefix(SOURCE_PREFIX), frame
-
-
-def parquet_bytes(frame: pd.DataFrame, source: str) -> bytes:
-    """Parquet with the source line in the file's key-value metadata."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    meta = {**(table.schema.metadata or {}), SOURCE_KEY: source.encode("utf-8")}
-    buf = io.BytesIO()
-    pq.write_table(table.replace_schema_metadata(meta), buf)
-    return buf.getvalue()
-
-
-def read_parquet(data: bytes) -> tuple[str, pd.DataFrame]:
-    table = pq.read_table(io.BytesIO(data))
-    return table.schema.metadata[SOURCE_KEY].decode("utf-8"), table.to_pandas()
-
-
-def source_line(producers, built_at: str | None = None, demo: bool = False,
-                what: str = "") -> str:
-    """One line naming the source, licence, producers and build; no ';' (the CSV separator)."""
-    parts = ["Lähde: THL, Sotkanet (sotkanet.fi), lisenssi CC BY 4.0."]
-    if what:
-        parts.append(what.rstrip(".") + ".")
-    names = sorted({str(p) for p in producers if isinstance(p, str) and p.strip()})
-    if names:
-        parts.append(f"Tuottajat: {', '.join(names)}.")
-    if built_at:
-        parts.append(f"Tietovarasto koottu {built_at}.")
-    if demo:
-        parts.append("DEMOAINEISTO: synteettisiä lukuja, ei todellisia tietoja.")
-    return " ".join(parts).replace(CSV_SEPARATOR, ",").replace("\n", " ").replace("\r", " ")
+def download_area(brief: Briefing, slide: slides.Slide | None = None, key: str = "dl") -> None:
+    """Buttons whose files are made only when clicked (callable data) and cause no rerun."""
+    stem = export.file_stem(brief.group_id)
+    st.caption(t("export_intro"))
+    cols = st.columns(3)
+    cols[0].download_button(
+        t("export_html"), data=lambda: export.html_bytes(brief), file_name=f"{stem}.html",
+        mime="text/html", icon=":material/html:", on_click="ignore", key=f"{key}_html")
+    cols[1].download_button(
+        t("export_pdf"), data=lambda: export.pdf_bytes(brief), file_name=f"{stem}.pdf",
+        mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore",
+        key=f"{key}_pdf")
+    if slide is not None and slide.chart is not None:
+        name = f"{stem}-dia.png" if slide.priority is None else f"{stem}-{slide.priority}.png"
+        cols[2].download_button(
+            t("export_png"), data=lambda: export.slide_png(brief, slide), file_name=name,
+            mime="image/png", icon=":material/image:", on_click="ignore", key=f"{key}_png")

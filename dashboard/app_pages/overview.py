@@ -176,3 +176,10 @@ for p in shown:
         row = {**row.to_dict(), "indicator_id": chosen}
         items = phrases.explanation(row, indicators.loc[chosen].to_dict(), benchmark)
         st.dataframe(pd.DataFrame(items, columns=["", "Arvo"]), hide_index=True)
+
+
+# --- downloads: the same overview as offline files (HTML, one-page PDF) -----------------------
+from dashboard import downloads  # noqa: E402  (appended block: presenter mode and exports)
+
+st.header(t("export_title"))
+downloads.download_area(views.group_briefing(version, group_id, benchmark), key="ov_dl")

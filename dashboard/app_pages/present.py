@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import data, params, slides, views
+from dashboard import data, downloads, params, slides, views
 from dashboard.formatting import md_escape
 from dashboard.texts import t
 
@@ -99,3 +99,6 @@ if side is not None:
         st.markdown(f"**{t('present_notes')}**")
         for label, text in slide.notes:
             st.markdown(f"**{md_escape(label)}:** {md_escape(text)}")
+
+with st.expander(t("export_title"), icon=":material/download:"):
+    downloads.download_area(brief, slide, key="pr_dl")
