@@ -8,6 +8,8 @@ maakunta, Finland) is pooled from its members so the numbers add up.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -37,24 +39,59 @@ OTHER_MUNICIPALITIES = 285
 FINLAND_POPULATION = 5_600_000
 
 
-def years_for(ind: Indicator) -> list[int]:
-    years = range(FIRST_YEAR, LAST_YEAR + 1)
-    if ind.schedule == "biennial_odd":
-        return [y for y in range(2013, LAST_YEAR + 2) if y % 2 == 1]
+# Synthetic catalogue entries (benchmarks only) get ids from here up, far from Sotkanet's.
+SYNTHETIC_ID_BASE = 9_000_000
+SYNTHETIC_MARK = "[synteettinen]"
+
+
+def years_for(ind: Indicator, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> list[int]:
+    years = range(first, last + 1)
+    if ind.schedule == "biennial_odd":  # school health survey: odd years since 2013
+        return [y for y in range(max(first, 2013), last + 2) if y % 2 == 1]
     if ind.schedule == "biennial_even":
         return [y for y in years if y % 2 == 0]
     if ind.schedule == "terve_suomi":
-        return [2018, 2020, 2022, 2023]
+        return [y for y in (2018, 2020, 2022, 2023) if first <= y <= last + 1]
     return list(years)
 
 
-def generate(config: Config, size: str = "county", seed: int = DEFAULT_SEED) -> Dataset:
+def synthetic_catalogue(config: Config, total: int) -> Config:
+    """The configuration with its catalogue padded to `total` indicators (benchmarks only).
+
+    Extra entries copy the shapes of the real ones in turn (unit, polarity, schedule,
+    numerator, typical level) under new ids from SYNTHETIC_ID_BASE, with names and
+    rationale marked synthetic, so a national-scale warehouse has as many indicators as
+    a real multi-county catalogue would. Never used for the shipped demo.
+    """
+    real = list(config.indicators)
+    shapes = [ind for ind in real if ind.indicator_id != 127] or real  # one population
+    extra = []
+    last_order = max((ind.sort_order for ind in real), default=0)
+    for k in range(max(0, total - len(real))):
+        base = shapes[k % len(shapes)]
+        extra.append(dataclasses.replace(
+            base,
+            indicator_id=SYNTHETIC_ID_BASE + k + 1,
+            name_fi=f"{base.name_fi} {SYNTHETIC_MARK} {k + 1}",
+            name_sv=f"{base.name_sv} {SYNTHETIC_MARK} {k + 1}",
+            name_en=f"{base.name_en} [synthetic] {k + 1}",
+            verified=False,
+            rationale=f"Synthetic benchmark indicator shaped like {base.indicator_id}.",
+            sort_order=last_order + k + 1,
+        ))
+    return dataclasses.replace(config, indicators=tuple(real + extra))
+
+
+def generate(config: Config, size: str = "county", seed: int = DEFAULT_SEED, *,
+             first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -> Dataset:
     if size not in SIZES:
         raise ValueError(f"demo size must be one of {', '.join(SIZES)}, got {size!r}")
+    if first_year > last_year:
+        raise ValueError(f"first year {first_year} is after last year {last_year}")
     munis, aggregates = _regions(config, np.random.default_rng([seed, 0]))
     frames = []
     for ind in config.indicators:
-        frames.append(_indicator_rows(ind, munis, aggregates, seed))
+        frames.append(_indicator_rows(ind, munis, aggregates, seed, first_year, last_year))
     obs = pd.concat(frames, ignore_index=True)
     keep_munis = munis if size == "finland" else munis[munis["in_focus"]]
     keep_aggs = aggregates if size == "finland" else aggregates[aggregates["in_focus"]]
@@ -63,10 +100,14 @@ def generate(config: Config, size: str = "county", seed: int = DEFAULT_SEED) -> 
     regions = pd.concat([keep_aggs, keep_munis], ignore_index=True)[
         ["region_id", "code", "category", "name_fi", "name_sv", "name_en",
          "county_id", "maakunta_id"]]
-    metadata = {ind.indicator_id: _metadata(ind) for ind in config.indicators}
+    metadata = {ind.indicator_id: _metadata(ind, first_year, last_year)
+                for ind in config.indicators}
+    detail = {"demo_size": size, "seed": seed}
+    if (first_year, last_year) != (FIRST_YEAR, LAST_YEAR):
+        detail["years"] = f"{first_year}-{last_year}"
     return Dataset(
         source="demo", regions=regions.reset_index(drop=True), observations=obs,
-        metadata=metadata, detail={"demo_size": size, "seed": seed},
+        metadata=metadata, detail=detail,
         notes=["synthetic demo data: not real figures"],
     )
 
@@ -119,11 +160,12 @@ def _regions(config: Config, rng: np.random.Generator) -> tuple[pd.DataFrame, pd
 
 
 def _indicator_rows(ind: Indicator, munis: pd.DataFrame, aggs: pd.DataFrame,
-                    seed: int) -> pd.DataFrame:
+                    seed: int, first_year: int = FIRST_YEAR,
+                    last_year: int = LAST_YEAR) -> pd.DataFrame:
     rng = np.random.default_rng([seed, ind.indicator_id])
-    years = np.array(years_for(ind))
+    years = np.array(years_for(ind, first_year, last_year))
     n_m, n_y = len(munis), len(years)
-    t = years - LAST_YEAR
+    t = years - last_year
     pop = munis["population"].to_numpy()[:, None] * np.exp(
         munis["growth"].to_numpy()[:, None] * t[None, :])
     scale = UNITS[ind.unit][0]
@@ -233,8 +275,8 @@ def _rows(ind, region_ids, years, gender, values, abs_values) -> pd.DataFrame:
     })
 
 
-def _metadata(ind: Indicator) -> dict:
-    years = years_for(ind)
+def _metadata(ind: Indicator, first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -> dict:
+    years = years_for(ind, first_year, last_year)
     return {
         "title_fi": ind.name_fi,
         "title_sv": ind.name_sv,
