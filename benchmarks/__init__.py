@@ -1,0 +1,1 @@
+"""National-scale benchmarks: `python -m benchmarks` (or `hyte bench`); never part of the tests."""

@@ -1,0 +1,104 @@
+"""What the group overview page computes, without Streamlit: the workload being timed.
+
+Mirrors dashboard/app_pages/overview.py step by step (warehouse reads through
+dashboard.data, the situation model, highlights, phrases, the "why this colour" rows and
+the chart specs), so "overview compute" measures the page's own work and nothing else.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from dashboard import charts, data, phrases, situation, views
+from dashboard.texts import PRIORITY_ORDER
+
+NATIONAL = "__national__"  # pseudo-group: every municipality in Finland, against Finland
+
+
+def clear_caches() -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
+
+
+def national_context(version: str) -> situation.Context:
+    regions = data.regions(version)
+    _, country_id = views.county_ids(version)
+    members = tuple(int(r) for r in regions.loc[regions["category"] == "KUNTA", "region_id"])
+    names = dict(zip(regions["region_id"].astype(int), regions["name_fi"], strict=True))
+    pops = {int(r): float(p) for r, p in zip(regions["region_id"], regions["population"],
+                                             strict=True) if p == p and p is not None}
+    return situation.Context(members, names, pops, country_id, country_id, "country")
+
+
+def compute(group_id: str, benchmark: str = "area", with_charts: bool = True) -> dict:
+    """Everything the overview computes for one group; returns sizes so work is not elided."""
+    version = data.version()
+    data.meta(version)
+    groups = data.groups(version)
+    inds = data.indicators(version).set_index("indicator_id", drop=False)
+    if group_id == NATIONAL:
+        ctx = national_context(version)
+        obs = data.observations(version, (*ctx.members, ctx.area_id, ctx.country_id))
+        sit = situation.build(data.indicators(version), obs, ctx)
+        benchmark = "country"
+    else:
+        sit = views.group_situation(version, group_id, benchmark)
+        ctx = views.group_context(version, group_id, benchmark)
+    rows = sit.rows
+    regions = data.regions(version).set_index("region_id")
+    situation.group_population(ctx.populations, ctx.members)
+    regions.loc[list(ctx.members), "population_year"].max()
+    situation.vintage(rows)
+    sentences = 0
+    for p in PRIORITY_ORDER[:3]:
+        strengths, challenges = situation.highlights(rows, p)
+        for r in [*strengths.to_dict("records"), *challenges.to_dict("records")]:
+            phrases.highlight_sentence(r, benchmark)
+            sentences += 1
+    specs = 0
+    labels = {"group": "Ryhmä", "area": "Alue", "country": "Koko maa"}
+    for p in PRIORITY_ORDER:
+        part = rows[rows["priority"] == p]
+        if part.empty:
+            continue
+        first = part.iloc[0]
+        row = {**first.to_dict(), "indicator_id": int(first["indicator_id"])}
+        phrases.explanation(row, inds.loc[row["indicator_id"]].to_dict(), benchmark)
+        if with_charts:
+            members = sit.members[sit.members["indicator_id"].isin(part["indicator_id"])]
+            specs += len(str(charts.trend_small_multiples(sit.series, part, labels).to_dict()))
+            specs += len(str(charts.member_dots(members, part, "Alue",
+                                                benchmark=benchmark).to_dict()))
+    return {"indicators": len(rows), "groups": len(groups), "sentences": sentences,
+            "spec_chars": specs}
+
+
+def region_ids(path: str, group_id: str) -> list[int]:
+    """The regions the overview reads for a group: members, its area and Finland."""
+    con = duckdb.connect(path, read_only=True)
+    try:
+        meta = dict(con.execute("SELECT key, value FROM warehouse_meta").fetchall())
+        area, country = int(meta["county_region_id"]), int(meta["country_region_id"])
+        if group_id == NATIONAL:
+            members = [r[0] for r in con.execute(
+                "SELECT region_id FROM region WHERE category = 'KUNTA'").fetchall()]
+            return [*members, country]
+        members = [r[0] for r in con.execute(
+            "SELECT region_id FROM group_member WHERE group_id = ?", [group_id]).fetchall()]
+    finally:
+        con.close()
+    return [*members, area, country]
+
+
+def bare_sql(path: str, ids: list[int]) -> pd.DataFrame:
+    """The baseline: open, fetch the same observation rows into a frame, close."""
+    con = duckdb.connect(path, read_only=True)
+    try:
+        return con.execute(
+            "SELECT indicator_id, region_id, year, gender, value, abs_value FROM observation "
+            f"WHERE gender = 'total' AND region_id IN ({','.join(str(int(i)) for i in ids)})"
+        ).df()
+    finally:
+        con.close()
