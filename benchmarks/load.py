@@ -1,0 +1,143 @@
+"""Load: N concurrent browser sessions on the group overview, each switching groups.
+
+    python -m benchmarks.load [--sessions 20] [--switches 3] [--url http://127.0.0.1:8501]
+
+Without --url it serves a demo warehouse itself (`hyte serve` on a free loopback port).
+Reports errors, p50/p95 time until the page's content is visible, and the server's peak
+memory. Traffic goes to loopback only; every loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+GROUPS = ["joutsa-luhanka-toivakka", "jyvaskyla-muurame", "jamsa-keuruu",
+          "saarijarvi-karstula", "viitasaari-pihtipudas", "aanekoski-laukaa"]
+SESSION_TIMEOUT_S = 120
+
+
+async def session(browser, base: str, index: int, switches: int, timings: list, errors: list):
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    page_errors = []
+    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    try:
+        for step in range(switches + 1):
+            group = GROUPS[(index + step) % len(GROUPS)]
+            started = time.perf_counter()
+            await page.goto(f"{base}/?group={group}", timeout=SESSION_TIMEOUT_S * 1000)
+            await page.wait_for_selector('[data-testid="stApp"]', timeout=SESSION_TIMEOUT_S * 1000)
+            await page.wait_for_selector('[data-test-script-state="notRunning"]',
+                                         timeout=SESSION_TIMEOUT_S * 1000)
+            await page.wait_for_selector("h1", timeout=SESSION_TIMEOUT_S * 1000)
+            visible = time.perf_counter() - started
+            if await page.locator('[data-testid="stException"]').count():
+                errors.append(f"session {index} step {step}: exception element on the page")
+            elif await page.locator("text=Keskeiset ilmiöt").count() == 0:
+                errors.append(f"session {index} step {step}: overview content missing")
+            else:
+                timings.append(visible)
+    except Exception as exc:  # noqa: BLE001 - every failure is a counted error here
+        errors.append(f"session {index}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+    finally:
+        errors.extend(f"session {index}: page error {e}" for e in page_errors)
+        await context.close()
+
+
+async def run(base: str, sessions: int, switches: int) -> dict:
+    from playwright.async_api import async_playwright
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    timings: list[float] = []
+    errors: list[str] = []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        started = time.perf_counter()
+        await asyncio.gather(*(session(browser, base, i, switches, timings, errors)
+                               for i in range(sessions)))
+        wall = time.perf_counter() - started
+        await browser.close()
+    ordered = sorted(timings)
+    return {
+        "sessions": sessions, "page_loads": sessions * (switches + 1), "ok": len(timings),
+        "errors": len(errors), "error_samples": errors[:5], "wall_s": round(wall, 2),
+        "p50_s": round(statistics.median(ordered), 3) if ordered else None,
+        "p95_s": round(ordered[max(0, int(0.95 * len(ordered)) - 1)], 3) if ordered else None,
+        "max_s": round(ordered[-1], 3) if ordered else None,
+    }
+
+
+class MemorySampler(threading.Thread):
+    def __init__(self, server):
+        super().__init__(daemon=True)
+        self.server, self.peak, self.running = server, 0, True
+
+    def run(self):
+        while self.running:
+            self.peak = max(self.peak, self.server.rss_bytes())
+            time.sleep(0.2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__.split("\n")[0])
+    ap.add_argument("--sessions", type=int, nargs="+", default=[20],
+                    help="concurrent browser sessions; several values run one after another")
+    ap.add_argument("--switches", type=int, default=3, help="group switches per session")
+    ap.add_argument("--url", default=None, help="an already running app (loopback only)")
+    ap.add_argument("--json", type=Path, default=None, help="also write the results here")
+    args = ap.parse_args(argv)
+
+    from tests.browser_support import AppServer, require_chromium  # noqa: F401
+
+    server = None
+    if args.url:
+        if not args.url.startswith(("http://127.", "http://localhost", "http://[::1]")):
+            print("load: --url must be a loopback address", file=sys.stderr)
+            return 2
+        base = args.url.rstrip("/")
+    else:
+        from tests.warehouse_fixtures import build_demo
+
+        folder = Path(tempfile.mkdtemp(prefix="hyte-load-"))
+        server = AppServer(build_demo(folder / "warehouse.duckdb")).start()
+        base = server.url
+    results = []
+    try:
+        for n in args.sessions:
+            sampler = MemorySampler(server) if server else None
+            if sampler:
+                sampler.start()
+            result = asyncio.run(run(base, n, args.switches))
+            if sampler:
+                sampler.running = False
+                sampler.join()
+                result["server_peak_rss_mb"] = round(sampler.peak / 2**20, 1)
+            results.append(result)
+    finally:
+        if server:
+            server.stop()
+    print(f"{'sessions':>8} {'loads':>6} {'errors':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7} "
+          f"{'wall s':>7} {'server MB':>9}")
+    for r in results:
+        print(f"{r['sessions']:>8} {r['page_loads']:>6} {r['errors']:>6} {r['p50_s']!s:>7} "
+              f"{r['p95_s']!s:>7} {r['max_s']!s:>7} {r['wall_s']:>7} "
+              f"{r.get('server_peak_rss_mb', '–')!s:>9}")
+        for sample in r["error_samples"]:
+            print(f"  error: {sample}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2))
+    return 1 if any(r["errors"] for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
