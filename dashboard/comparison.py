@@ -244,9 +244,10 @@ def table(rows: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
         COL_MUNI: rows["municipality"].astype(str),
         COL_YEAR: pd.array(rows["year"], dtype="Int64"),
         COL_VALUE: rows["value"], COL_LO: rows["lo"], COL_HI: rows["hi"],
+        # the outcome next to the values it judges (as on the overview)
+        COL_OUTCOME: [outcome_name(o) for o in rows["outcome"]],
         COL_BENCH: rows["benchmark_value"],
         COL_BENCH_WHERE: [benchmark_name(b) for b in rows["benchmark_label"]],
-        COL_OUTCOME: [outcome_name(o) for o in rows["outcome"]],
         COL_RANK_AREA: [rank_text(r, n) for r, n in zip(rows["rank_area"], rows["n_area"],
                                                        strict=True)],
         COL_RANK_COUNTRY: [rank_text(r, n) for r, n in zip(rows["rank_country"],
