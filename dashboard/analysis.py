@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -224,6 +225,13 @@ def t_two_sided_prob(t: float, df: int) -> float:
 def t_value(level: float, df: int) -> float:
     """Two-sided Student t quantile by bisection on the exact integer-df distribution."""
     _check_level(level)
+    return _t_value(level, df)
+
+
+@functools.lru_cache(maxsize=512)
+def _t_value(level: float, df: int) -> float:
+    # Cached: trends() asks for the same few (level, df) pairs for every indicator, and
+    # each answer costs a 100-step bisection.
     lo, hi = 0.0, max(1.0, z_value(level))
     while t_two_sided_prob(hi, df) < level:
         lo, hi = hi, hi * 2.0
@@ -296,17 +304,16 @@ def select_highlights(rows: pd.DataFrame, max_each: int = 3) -> tuple[pd.DataFra
 
 def _top(rows: pd.DataFrame, outcome: str, direction: str, max_each: int) -> pd.DataFrame:
     """Rows with the outcome; the reinforcing trend first, then by distance, then by id."""
-    picked = rows[rows["outcome"] == outcome].assign(
-        _lead=lambda d: (d["trend"] != direction).astype(int),
-        _dist=lambda d: pd.to_numeric(d["rel_diff"], errors="coerce").abs(),
-    )
-    picked = picked.sort_values(
-        ["_lead", "_dist", "indicator_id"],
-        ascending=[True, False, True],
-        na_position="last",
-        kind="mergesort",
-    )
-    return picked.drop(columns=["_lead", "_dist"]).head(max_each).reset_index(drop=True)
+    picked = rows[(rows["outcome"] == outcome).to_numpy(dtype=bool)]
+    if picked.empty:
+        return picked.reset_index(drop=True)
+    lead = (picked["trend"] != direction).to_numpy(dtype=int)
+    dist = np.abs(pd.to_numeric(picked["rel_diff"], errors="coerce").to_numpy(dtype=float))
+    # Largest distance first, unknown distances last; lexsort is stable like mergesort
+    # (its last key sorts first).
+    far = np.where(np.isnan(dist), np.inf, -dist)
+    order = np.lexsort((picked["indicator_id"].to_numpy(), far, lead))
+    return picked.iloc[order[:max_each]].reset_index(drop=True)
 
 
 def quintiles(values: pd.Series) -> pd.Series:

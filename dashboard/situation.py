@@ -57,8 +57,15 @@ def build(indicators: pd.DataFrame, observations: pd.DataFrame, ctx: Context) ->
     recomputes this for every group and benchmark a presenter clicks through.
     """
     inds = _indicator_frame(indicators)
-    obs = observations[["indicator_id", "region_id", "year", "value", "abs_value"]].merge(
-        inds[["indicator_id", "scale", "method", "unit"]], on="indicator_id", how="inner")
+    # An inner join on the indicator key, done by position: a merge re-hashes every
+    # observation (a national view holds hundreds of thousands) and copies string columns.
+    pos = pd.Index(inds["indicator_id"]).get_indexer(observations["indicator_id"])
+    keep = pos >= 0
+    obs = observations.loc[keep, ["indicator_id", "region_id", "year", "value",
+                                  "abs_value"]].reset_index(drop=True)
+    pos = pos[keep]
+    for col in ("scale", "method", "unit"):
+        obs[col] = inds[col].to_numpy()[pos]
     obs["abs_value"] = obs["abs_value"].astype(float)
     obs["den"] = _implied_denominator(obs["value"], obs["abs_value"], obs["scale"])
 
@@ -213,15 +220,19 @@ def _members(inds: pd.DataFrame, obs: pd.DataFrame, ctx: Context,
     grid["lo"], grid["hi"] = analysis.count_intervals(grid["abs_value"], grid["den"],
                                                       grid["scale"], grid["method"])
     grid["population"] = grid["region_id"].map(ctx.populations).astype(float)
-    grid["name"] = grid["region_id"].map(lambda r: ctx.names.get(r, str(r)))
+    grid["name"] = grid["region_id"].map(ctx.names).fillna(grid["region_id"].astype(str))
     grid["small"] = (grid["population"] < SMALL_POPULATION).fillna(False).astype(bool)
     if ctx.benchmark == "country":
         grid["benchmark_value"] = grid["country_value"]
         grid["benchmark_label"] = "country"
     else:
         area_pop = ctx.populations.get(ctx.area_id, math.nan)
-        big = np.array([analysis.benchmark_label(p, area_pop) == "rest_of_area"
-                        for p in grid["population"]], dtype=bool)
+        # analysis.benchmark_label per member, column-wise.
+        pop = grid["population"].to_numpy(dtype=float)
+        usable_area = not analysis._missing(area_pop) and area_pop > 0
+        with np.errstate(invalid="ignore"):
+            big = (~np.isnan(pop) & (pop > 0.3 * area_pop) if usable_area
+                   else np.zeros(len(grid), dtype=bool))
         rest = _rest(grid["area_abs"], grid["area_den"], grid["abs_value"], grid["den"],
                      grid["scale"])
         use_rest = big & np.isfinite(rest)
