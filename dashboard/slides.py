@@ -144,8 +144,10 @@ def chart_spec(b: Briefing, slide: Slide, scale: float = 1.0) -> dict | None:
     rows = slide_rows(b, slide)
     if slide.chart == "trend":
         # One column of panels beside the sentences (a slide has at most three).
-        chart = charts.trend_small_multiples(b.sit.series, rows, b.chart_labels(), columns=1,
-                                             width=380, height=115, title="Kehitys")
+        # A short legend so the chart fits half a 1280 px projector screen beside the notes.
+        labels = {**b.chart_labels(), "area": "Hyvinvointialue"}
+        chart = charts.trend_small_multiples(b.sit.series, rows, labels, columns=1,
+                                             width=300, height=110, title="Kehitys")
     else:
         chart = charts.outcome_strip(rows, area_label=b.benchmark_name.capitalize() or "Alue",
                                      name_width=44)

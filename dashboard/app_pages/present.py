@@ -23,7 +23,7 @@ PRESENTER_CSS = """<style>
 .st-key-slide [data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
 .st-key-notes p, .st-key-notes li { font-size: 1rem; line-height: 1.45; }
 </style>"""
-CHART_SCALE = 1.3
+CHART_SCALE = 1.2
 MARKS = {"strength": ":blue[**●**]", "challenge": ":orange[**●**]",
          "worsening": ":orange[**▼**]", "plain": ":gray[**●**]"}
 
@@ -59,7 +59,7 @@ st.query_params.update(group=state.group, slide=str(number))
 slide = deck[number - 1]
 
 # --- controls: group, previous / next (arrow keys), slide number, notes -------------------
-bar = st.columns([4, 1.2, 1.2, 1.2, 2, 1.6], vertical_alignment="center")
+bar = st.columns([3.4, 1.5, 0.8, 1.5, 2.2, 2], vertical_alignment="center")
 bar[0].selectbox(t("present_group"), group_ids, format_func=group_names.get, key="pr_group",
                  on_change=_change_group, label_visibility="collapsed")
 bar[1].button(t("present_prev"), key="pr_prev", icon=":material/arrow_back:",
@@ -81,7 +81,7 @@ with main.container(key="slide"):
         st.subheader(md_escape(slide.lead), anchor=False)
     spec = slides.chart_spec(brief, slide, CHART_SCALE)
     # Sentences left, the slide's one chart right: the whole slide fits one projector screen.
-    text, picture = st.columns([1.1, 1], gap="large") if spec else (st.container(), None)
+    text, picture = st.columns([1, 1], gap="medium") if spec else (st.container(), None)
     with text:
         for label, value in slide.facts:
             st.markdown(f"**{md_escape(label)}:** {md_escape(value)}")
