@@ -149,7 +149,8 @@ def chart_spec(b: Briefing, slide: Slide, scale: float = 1.0) -> dict | None:
         chart = charts.trend_small_multiples(b.sit.series, rows, labels, columns=1,
                                              width=300, height=110, title="Kehitys")
     else:
-        chart = charts.outcome_strip(rows, area_label=b.benchmark_name.capitalize() or "Alue",
+        rest = rows["benchmark_label"].eq("rest_of_area").any()
+        chart = charts.outcome_strip(rows, area_label="Muu alue" if rest else "Hyvinvointialue",
                                      name_width=44)
     return charts.scaled_spec(chart, scale)
 
