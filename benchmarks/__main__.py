@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = ROOT / "artifacts" / "bench.json"
 
 # name: (size, indicators, first year, last year, repeats, naive sample rows, page repeats,
-#        groups measured (None = all six))
+#        groups measured (None = all six; the national comparison always))
 PRESETS = {
     "full": ("finland", 160, 2000, 2025, 5, 5_000, 3, None),
-    "quick": ("finland", 60, 2016, 2025, 3, 5_000, 1, None),
+    "quick": ("finland", 60, 2016, 2025, 3, 2_000, 1, 2),
     "tiny": ("county", 45, 2021, 2024, 1, 500, 1, 1),
 }
 STEP_ORDER = ("load", "compute", "page", "storage")
