@@ -7,10 +7,12 @@ the chart specs), so "overview compute" measures the page's own work and nothing
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pandas as pd
 
-from dashboard import charts, data, phrases, situation, views
+from dashboard import data, phrases, situation, views
 from dashboard.texts import PRIORITY_ORDER
 
 NATIONAL = "__national__"  # pseudo-group: every municipality in Finland, against Finland
@@ -58,7 +60,6 @@ def compute(group_id: str, benchmark: str = "area", with_charts: bool = True) ->
             phrases.highlight_sentence(r, benchmark)
             sentences += 1
     specs = 0
-    labels = {"group": "Ryhmä", "area": "Alue", "country": "Koko maa"}
     for p in PRIORITY_ORDER:
         part = rows[rows["priority"] == p]
         if part.empty:
@@ -67,10 +68,12 @@ def compute(group_id: str, benchmark: str = "area", with_charts: bool = True) ->
         row = {**first.to_dict(), "indicator_id": int(first["indicator_id"])}
         phrases.explanation(row, inds.loc[row["indicator_id"]].to_dict(), benchmark)
         if with_charts:
-            members = sit.members[sit.members["indicator_id"].isin(part["indicator_id"])]
-            specs += len(str(charts.trend_small_multiples(sit.series, part, labels).to_dict()))
-            specs += len(str(charts.member_dots(members, part, "Alue",
-                                                benchmark=benchmark).to_dict()))
+            # The page's own cached builder; the national pseudo-group has no group id.
+            pair = (views.overview_charts(sit, p, benchmark, ctx.names[ctx.area_id])
+                    if group_id == NATIONAL
+                    else views.priority_charts(version, group_id, benchmark, p))
+            # Streamlit serialises each spec to JSON (its data to Arrow) on every run.
+            specs += sum(len(json.dumps(spec)) for spec in pair)
     return {"indicators": len(rows), "groups": len(groups), "sentences": sentences,
             "spec_chars": specs}
 

@@ -1,23 +1,32 @@
-"""Altair chart builders: trends, member spreads and outcome strips, in Finnish format.
+"""Chart builders: trends, member spreads and outcome strips, in Finnish format.
 
-Pure (no Streamlit, no DuckDB): Situation frames in, finished top-level charts out. Every
-chart carries its own Vega locale because Streamlit drops embed options; the builders
-apply `finnish()` themselves, so a returned chart cannot be concatenated further.
+Pure (no Streamlit, no DuckDB): Situation frames in, finished Vega-Lite specs (plain dicts)
+out, for `st.vega_lite_chart`, vl-convert and the HTML export alike. Every spec carries its
+own Vega locale because Streamlit drops embed options.
+
+The overview's builders write the spec as dicts, not Altair objects: Altair validated every
+spec against the Vega-Lite JSON schema and deep-copied it on each operation, which cost
+about two seconds per group page at 160 indicators. The specs are the ones Altair produced
+(tests compare their structure; `finnish()` and `empty_chart()` stay Altair for the compare
+and explore pages, which build Altair charts).
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from dashboard.formatting import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE, interval, number
 from dashboard.texts import outcome_name, t
 
 ChartLike = alt.Chart | alt.LayerChart | alt.ConcatChart | alt.VConcatChart | alt.HConcatChart
+Spec = dict  # a finished Vega-Lite spec
 
 # Colours MEAN the comparison outcome, everywhere (tables use the same map). Blue and
 # vermillion stay apart for every common colour-vision deficiency; "similar" is a light
@@ -59,29 +68,45 @@ FONT_SIZES = {"label": 12, "title": 13, "chart_title": 15}
 
 # --- common ------------------------------------------------------------------------------
 
+SCHEMA = alt.SCHEMA_URL  # the Vega-Lite version Altair (and vl-convert) speak
+
+# The Finnish locale and a projector-readable config, in every chart's own spec.
+CONFIG: dict = {
+    "locale": {"number": VEGA_FORMAT_LOCALE, "time": VEGA_TIME_LOCALE},
+    "axis": {"labelFontSize": FONT_SIZES["label"], "titleFontSize": FONT_SIZES["title"],
+             "labelColor": "#333333", "titleColor": "#333333", "gridColor": "#E6E6E6"},
+    "legend": {"labelFontSize": FONT_SIZES["label"], "titleFontSize": FONT_SIZES["title"],
+               "labelLimit": 320, "titleLimit": 800},
+    "title": {"fontSize": FONT_SIZES["title"], "subtitleFontSize": FONT_SIZES["label"],
+              "anchor": "start", "color": "#1B1B1B", "subtitleColor": "#444444"},
+    "header": {"labelFontSize": FONT_SIZES["title"], "titleFontSize": FONT_SIZES["title"]},
+    "view": {"stroke": "#D9D9D9"},
+}
+
 
 def finnish(chart: ChartLike) -> ChartLike:
-    """The Finnish locale and a projector-readable config, in the chart's own spec."""
-    fs = FONT_SIZES
-    return chart.configure(
-        locale=alt.Locale(number=VEGA_FORMAT_LOCALE, time=VEGA_TIME_LOCALE),
-        axis=alt.AxisConfig(labelFontSize=fs["label"], titleFontSize=fs["title"],
-                            labelColor="#333333", titleColor="#333333", gridColor="#E6E6E6"),
-        legend=alt.LegendConfig(labelFontSize=fs["label"], titleFontSize=fs["title"],
-                                labelLimit=320, titleLimit=800),
-        title=alt.TitleConfig(fontSize=fs["title"], subtitleFontSize=fs["label"],
-                              anchor="start", color="#1B1B1B", subtitleColor="#444444"),
-        header=alt.HeaderConfig(labelFontSize=fs["title"], titleFontSize=fs["title"]),
-        view=alt.ViewConfig(stroke="#D9D9D9"),
-    )
+    """An Altair chart with the Finnish locale and the shared config (compare, explore)."""
+    return chart.configure(**copy.deepcopy(CONFIG))
+
+
+def _spec(body: dict) -> Spec:
+    """A top-level spec: schema, the Finnish config, then the chart itself."""
+    return {"$schema": SCHEMA, "config": copy.deepcopy(CONFIG), **body}
 
 
 def empty_chart(message: str = NO_DATA) -> ChartLike:
-    """A valid chart that says there is nothing to draw."""
-    chart = alt.Chart(alt.Data(values=[{"viesti": message}])).mark_text(
-        fontSize=FONT_SIZES["title"], color="#555555"
-    ).encode(text="viesti:N").properties(width=220, height=40)
-    return finnish(chart)
+    """A valid Altair chart that says there is nothing to draw (for Altair builders)."""
+    return alt.Chart.from_dict(empty_spec(message))
+
+
+def empty_spec(message: str = NO_DATA) -> Spec:
+    """A valid spec that says there is nothing to draw."""
+    return _spec({
+        "data": {"values": [{"viesti": message}]},
+        "mark": {"type": "text", "fontSize": FONT_SIZES["title"], "color": "#555555"},
+        "encoding": {"text": {"field": "viesti", "type": "nominal"}},
+        "width": 220, "height": 40,
+    })
 
 
 def _missing(x) -> bool:
@@ -93,33 +118,6 @@ def _missing(x) -> bool:
         return False
 
 
-def _clean(frame: pd.DataFrame) -> alt.Data:
-    """Inline Vega data with NaN/NA as null: Vega has no NaN and JSON has none either.
-
-    Records, not a DataFrame: Altair turns None in an object column back into NaN and then
-    writes a bare NaN into the JSON spec.
-    """
-    records = []
-    for rec in frame.to_dict("records"):
-        records.append({str(k): _plain(v) for k, v in rec.items()})
-    return alt.Data(values=records)
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{str(k): _plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
-
-
-def _with_datasets(chart: ChartLike, datasets: dict[str, list[dict]]) -> ChartLike:
-    """Attach inline data once, at the top level, after every other chart operation.
-
-    Altair deep-copies a chart on each .properties()/.configure()/.resolve_scale(); with
-    inline values in every panel those copies cost seconds per page. Panels refer to the
-    data by name and filter it, so the copies stay small.
-    """
-    chart["datasets"] = datasets
-    return chart
-
-
 def _plain(v):
     if _missing(v) and not isinstance(v, str):
         return None
@@ -128,6 +126,27 @@ def _plain(v):
     if isinstance(v, float) and math.isinf(v):
         return None
     return v
+
+
+def _column(values: pd.Series) -> list:
+    """A column as JSON-ready Python values: NaN/NA/inf as null (Vega and JSON have no NaN)."""
+    kind = values.dtype.kind
+    if kind == "f":
+        arr = values.to_numpy()
+        out = arr.tolist()
+        for i in np.flatnonzero(~np.isfinite(arr)):
+            out[i] = None
+        return out
+    if kind in "iub":
+        return values.tolist()
+    return [_plain(v) for v in values.tolist()]
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Inline Vega data, column by column (pandas' to_dict('records') is per cell)."""
+    keys = [str(c) for c in frame.columns]
+    columns = [_column(frame[c]) for c in frame.columns]
+    return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def number_format(decimals, trim: bool = False) -> str:
@@ -151,9 +170,22 @@ def wrap(text: str, width: int, max_lines: int = 3) -> list[str]:
     return lines
 
 
+def _field(name: str, type_: str = "nominal", **props) -> dict:
+    return {"field": name, "type": type_, **props}
+
+
+def _tip(name: str, title: str, type_: str = "nominal", **props) -> dict:
+    return {"field": name, "type": type_, "title": title, **props}
+
+
+def _header(**props) -> dict:
+    return {"labelExpr": "split(datum.value, '|')", "labelFontWeight": "bold",
+            "labelAnchor": "start", "labelFontSize": FONT_SIZES["title"], **props}
+
+
 # --- trends ------------------------------------------------------------------------------
-# One faceted spec per chart (not one Altair object per panel): Altair deep-copies every
-# nested chart on each operation, and per-panel objects made a page take seconds to build.
+# One faceted spec per chart (not one sub-chart per panel), over one long data table named
+# at the top level; panels filter nothing, the facet splits the table by its title field.
 # Values are pre-formatted as Finnish strings for tooltips, so panels need no own formats.
 
 AXIS_FORMAT = ",~f"  # '0,25', '12,5', '5 600 000': trims zeros, works for every unit
@@ -168,7 +200,7 @@ def _title_lines(row: Mapping, width: int, extra: list[str] | None = None,
 def trend_small_multiples(series: pd.DataFrame, rows: pd.DataFrame,
                           labels: Mapping[str, str] | None = None, columns: int = 3,
                           width: int = 220, height: int = 140,
-                          years: int = TREND_YEARS, title: str = "Kehitys") -> ChartLike:
+                          years: int = TREND_YEARS, title: str = "Kehitys") -> Spec:
     """One small panel per indicator in `rows`: group, area and country over the last years.
 
     `series`: Situation.series (indicator_id, series, year, value, lo, hi); `rows`:
@@ -177,17 +209,17 @@ def trend_small_multiples(series: pd.DataFrame, rows: pd.DataFrame,
     """
     labels = {**SERIES_DEFAULT_LABELS, **(labels or {})}
     if rows is None or rows.empty or series is None or series.empty:
-        return empty_chart()
-    data = series.dropna(subset=["value", "year"])
-    data = data[data["indicator_id"].isin(rows["indicator_id"])]
+        return empty_spec()
+    data = series[series["value"].notna() & series["year"].notna()
+                  & series["indicator_id"].isin(rows["indicator_id"])]
     if data.empty:
-        return empty_chart()
+        return empty_spec()
     last = int(data["year"].max())
     span = (last - years + 1, last)
-    data = data[data["year"] >= span[0]]
     meta = rows.set_index("indicator_id")
     group_only = meta["unit"].isin(GROUP_ONLY_UNITS)
-    data = data[~data["indicator_id"].map(group_only) | (data["series"] == "group")].copy()
+    data = data[(data["year"] >= span[0])
+                & (~data["indicator_id"].map(group_only) | (data["series"] == "group"))]
 
     line_width = max(16, width // 7)  # ~7 px per character of a 13 px bold title
     heads = {}
@@ -195,66 +227,81 @@ def trend_small_multiples(series: pd.DataFrame, rows: pd.DataFrame,
         extra = (["(vain alue ja koko maa)"] if row.get("county_only") else []) + (
             ["(vain ryhmä)"] if row.get("unit") in GROUP_ONLY_UNITS else [])
         heads[row["indicator_id"]] = _title_lines(row, line_width, extra)
-    order = [heads[i] for i in rows["indicator_id"] if i in set(data["indicator_id"])]
-    decimals = data["indicator_id"].map(meta["decimals"]).fillna(1).astype(int)
-    data["otsikko"] = data["indicator_id"].map(heads)
-    data["year"] = data["year"].astype(int)
-    data["sarja"] = data["series"].map(labels)
-    data["arvo"] = [number(v, d) for v, d in zip(data["value"], decimals, strict=True)]
-    data["vali"] = [interval(lo, hi, d) for lo, hi, d in zip(data["lo"], data["hi"], decimals,
-                                                            strict=True)]
-    legend_labels = [labels[s] for s in SERIES_ORDER]
+    present = set(data["indicator_id"])
+    order = [heads[i] for i in rows["indicator_id"] if i in present]
+    ids = data["indicator_id"].tolist()
+    decimals = meta["decimals"].fillna(1).astype(int).to_dict()
+    dec = [decimals[i] for i in ids]
+    texts = [(number(v, d), interval(lo, hi, d)) for v, lo, hi, d in zip(
+        data["value"].tolist(), data["lo"].tolist(), data["hi"].tolist(), dec, strict=True)]
+    records = [
+        {"indicator_id": i, "otsikko": heads[i], "series": s, "sarja": labels[s], "year": y,
+         "value": v, "lo": lo, "hi": hi, "arvo": arvo, "vali": vali}
+        for i, s, y, v, lo, hi, (arvo, vali) in zip(
+            ids, data["series"].tolist(), data["year"].astype(int).tolist(),
+            _column(data["value"]), _column(data["lo"]), _column(data["hi"]), texts,
+            strict=True)]
 
-    x = alt.X("year:Q", title=None, scale=alt.Scale(domain=list(span), nice=False, padding=6),
-              axis=alt.Axis(format="d", tickMinStep=1, tickCount=5, labelAngle=0,
-                            labelOverlap=True, grid=False))
-    y_scale = alt.Scale(zero=False, nice=True)
-    y_axis = alt.Axis(format=AXIS_FORMAT, tickCount=4, title=None, minExtent=44)
-    color = alt.Color("sarja:N", title=None,
-                      scale=alt.Scale(domain=legend_labels,
-                                      range=[SERIES_COLORS[s] for s in SERIES_ORDER]),
-                      legend=alt.Legend(orient="top", direction="horizontal",
-                                        symbolType="stroke", symbolSize=500,
-                                        symbolStrokeWidth=3))
-    dash = alt.StrokeDash("sarja:N", title=None, legend=None,
-                          scale=alt.Scale(domain=legend_labels,
-                                          range=[SERIES_DASH[s] for s in SERIES_ORDER]))
-    tooltip = [alt.Tooltip("sarja:N", title="Sarja"), alt.Tooltip("year:Q", title="Vuosi", format="d"),
-               alt.Tooltip("arvo:N", title="Arvo"), alt.Tooltip("vali:N", title=CI_LABEL)]
-    base = alt.Chart()
-    band = base.transform_filter(
-        "datum.series == 'group' && isValid(datum.lo) && isValid(datum.hi)").mark_area(
-        color=SERIES_COLORS["group"], opacity=0.14).encode(
-        x=x, y=alt.Y("lo:Q", scale=y_scale, axis=y_axis), y2="hi:Q",
-        tooltip=[alt.Tooltip("year:Q", title="Vuosi", format="d"),
-                 alt.Tooltip("vali:N", title=f"Ryhmän {CI_LABEL}")])
-    lines = base.mark_line(strokeWidth=2.4).encode(
-        x=x, y=alt.Y("value:Q", scale=y_scale, axis=y_axis), color=color, strokeDash=dash,
-        detail="series:N")
-    points = base.mark_point(filled=True, size=36, opacity=1).encode(
-        x=x, y=alt.Y("value:Q", scale=y_scale, axis=y_axis), color=color, tooltip=tooltip)
-    layered = alt.layer(band, lines, points).properties(width=width, height=height)
-    chart = layered.facet(
-        facet=alt.Facet("otsikko:N", sort=order, title=None,
-                        header=alt.Header(labelExpr="split(datum.value, '|')",
-                                          labelFontWeight="bold", labelAnchor="start",
-                                          labelFontSize=FONT_SIZES["title"], labelLimit=width + 40)),
-        columns=columns, spacing=18, data=alt.Data(name=TREND_DATA),
-    ).resolve_scale(y="independent").properties(title=alt.TitleParams(
-        text=title, subtitle=f"Varjostus: ryhmän {CI_LABEL}. Vuodet {span[0]}–{span[1]}.",
-        fontSize=FONT_SIZES["chart_title"]))
-    columns_out = ["indicator_id", "otsikko", "series", "sarja", "year", "value", "lo", "hi",
-                   "arvo", "vali"]
-    return _with_datasets(finnish(chart), {TREND_DATA: _records(data[columns_out])})
+    legend_labels = [labels[s] for s in SERIES_ORDER]
+    x = _field("year", "quantitative", title=None,
+               scale={"domain": list(span), "nice": False, "padding": 6},
+               axis={"format": "d", "tickMinStep": 1, "tickCount": 5, "labelAngle": 0,
+                     "labelOverlap": True, "grid": False})
+
+    def y(field: str) -> dict:
+        return _field(field, "quantitative", scale={"zero": False, "nice": True},
+                      axis={"format": AXIS_FORMAT, "tickCount": 4, "title": None,
+                            "minExtent": 44})
+
+    color = _field("sarja", title=None,
+                   scale={"domain": legend_labels,
+                          "range": [SERIES_COLORS[s] for s in SERIES_ORDER]},
+                   legend={"orient": "top", "direction": "horizontal", "symbolType": "stroke",
+                           "symbolSize": 500, "symbolStrokeWidth": 3})
+    dash = _field("sarja", title=None, legend=None,
+                  scale={"domain": legend_labels,
+                         "range": [SERIES_DASH[s] for s in SERIES_ORDER]})
+    band = {
+        "transform": [{"filter": "datum.series == 'group' && isValid(datum.lo) && "
+                                 "isValid(datum.hi)"}],
+        "mark": {"type": "area", "color": SERIES_COLORS["group"], "opacity": 0.14},
+        "encoding": {"x": x, "y": y("lo"), "y2": {"field": "hi"},
+                     "tooltip": [_tip("year", "Vuosi", "quantitative", format="d"),
+                                 _tip("vali", f"Ryhmän {CI_LABEL}")]},
+    }
+    lines = {
+        "mark": {"type": "line", "strokeWidth": 2.4},
+        "encoding": {"x": x, "y": y("value"), "color": color, "strokeDash": dash,
+                     "detail": _field("series")},
+    }
+    points = {
+        "mark": {"type": "point", "filled": True, "size": 36, "opacity": 1},
+        "encoding": {"x": x, "y": y("value"), "color": color,
+                     "tooltip": [_tip("sarja", "Sarja"),
+                                 _tip("year", "Vuosi", "quantitative", format="d"),
+                                 _tip("arvo", "Arvo"), _tip("vali", CI_LABEL)]},
+    }
+    return _spec({
+        "data": {"name": TREND_DATA},
+        "facet": _field("otsikko", sort=order, title=None,
+                        header=_header(labelLimit=width + 40)),
+        "columns": columns, "spacing": 18,
+        "spec": {"layer": [band, lines, points], "width": width, "height": height},
+        "resolve": {"scale": {"y": "independent"}},
+        "title": {"text": title,
+                  "subtitle": f"Varjostus: ryhmän {CI_LABEL}. Vuodet {span[0]}–{span[1]}.",
+                  "fontSize": FONT_SIZES["chart_title"]},
+        "datasets": {TREND_DATA: records},
+    })
 
 
 # --- members -----------------------------------------------------------------------------
 
 
-def _outcome_scale(outcomes: Iterable[str] | None = None) -> alt.Scale:
+def _outcome_scale() -> dict:
     """Always the full domain, so a colour means the same in every chart and page."""
-    return alt.Scale(domain=[outcome_name(o) for o in OUTCOME_ORDER],
-                     range=[OUTCOME_COLORS[o] for o in OUTCOME_ORDER])
+    return {"domain": [outcome_name(o) for o in OUTCOME_ORDER],
+            "range": [OUTCOME_COLORS[o] for o in OUTCOME_ORDER]}
 
 
 def _benchmark_text(value, label_code, decimals) -> str:
@@ -264,52 +311,53 @@ def _benchmark_text(value, label_code, decimals) -> str:
     return f"{number(value, decimals)} ({where})" if where else number(value, decimals)
 
 
-def _member_frame(members: pd.DataFrame, row: Mapping, benchmark: str) -> pd.DataFrame:
+def _num(x) -> float | None:
+    return None if _missing(x) else float(x)
+
+
+def _year(x) -> int | None:
+    return None if _missing(x) else int(x)
+
+
+def _dot(kunta, kind, value, lo, hi, d, outcome, bench, bench_text, year, small) -> dict:
+    outcome = outcome if isinstance(outcome, str) else "not_compared"
+    return {"kunta": kunta, "kind": kind, "value": float(value), "lo": _num(lo),
+            "hi": _num(hi), "arvo": number(value, d), "vali": interval(lo, hi, d),
+            "vertailu": outcome_name(outcome), "outcome": outcome, "bench": _num(bench),
+            "vertailuarvo": bench_text, "vuosi": _year(year), "small": small,
+            "huom": SMALL_NOTE if small else ""}
+
+
+def _member_dots_records(members: pd.DataFrame, row: Mapping, benchmark: str) -> list[dict]:
+    """The group row (if it has a value) and each member with a value, in members' order."""
     d = _decimals(row)
     out = []
     group_value = row.get("value")
     if not _missing(group_value):
-        bench_value = row.get("country_value") if benchmark == "country" else row.get(
-            "benchmark_value")
-        bench_code = "country" if benchmark == "country" else row.get("benchmark_label")
-        outcome = row.get("outcome_country" if benchmark == "country" else "outcome_area")
-        outcome = outcome if isinstance(outcome, str) else "not_compared"
-        out.append({
-            "kunta": GROUP_ROW, "kind": "group", "value": float(group_value),
-            "lo": row.get("lo"), "hi": row.get("hi"), "arvo": number(group_value, d),
-            "vali": interval(row.get("lo"), row.get("hi"), d),
-            "vertailu": outcome_name(outcome), "outcome": outcome, "bench": bench_value,
-            "vertailuarvo": _benchmark_text(bench_value, bench_code, d),
-            "vuosi": None if _missing(row.get("year")) else int(row["year"]),
-            "small": False, "huom": "",
-        })
-    for m in members.to_dict("records"):
-        if _missing(m.get("value")):
+        country = benchmark == "country"
+        bench = row.get("country_value") if country else row.get("benchmark_value")
+        code = "country" if country else row.get("benchmark_label")
+        out.append(_dot(GROUP_ROW, "group", group_value, row.get("lo"), row.get("hi"), d,
+                        row.get("outcome_country" if country else "outcome_area"), bench,
+                        _benchmark_text(bench, code, d), row.get("year"), False))
+    for m in members:
+        if _missing(m["value"]):
             continue  # no value, no dot
-        small = bool(m.get("small")) if not _missing(m.get("small")) else False
-        outcome = m.get("outcome") if isinstance(m.get("outcome"), str) else "not_compared"
-        out.append({
-            "kunta": str(m.get("name")), "kind": "member", "value": float(m["value"]),
-            "lo": m.get("lo"), "hi": m.get("hi"), "arvo": number(m["value"], d),
-            "vali": interval(m.get("lo"), m.get("hi"), d),
-            "vertailu": outcome_name(outcome), "outcome": outcome,
-            "bench": m.get("benchmark_value"),
-            "vertailuarvo": _benchmark_text(m.get("benchmark_value"), m.get("benchmark_label"),
-                                            d),
-            "vuosi": None if _missing(m.get("year")) else int(m["year"]),
-            "small": small, "huom": SMALL_NOTE if small else "",
-        })
-    frame = pd.DataFrame(out, columns=["kunta", "kind", "value", "lo", "hi", "arvo", "vali",
-                                       "vertailu", "outcome", "bench", "vertailuarvo", "vuosi",
-                                       "small", "huom"])
-    for col in ("value", "lo", "hi", "bench"):
-        frame[col] = pd.to_numeric(frame[col], errors="coerce")
-    return frame
+        small = False if _missing(m["small"]) else bool(m["small"])
+        out.append(_dot(str(m["name"]), "member", m["value"], m["lo"], m["hi"], d,
+                        m["outcome"], m["benchmark_value"],
+                        _benchmark_text(m["benchmark_value"], m["benchmark_label"], d),
+                        m["year"], small))
+    return out
+
+
+MEMBER_FIELDS = ("indicator_id", "name", "year", "value", "lo", "hi", "benchmark_value",
+                 "benchmark_label", "outcome", "small")
 
 
 def member_dots(members: pd.DataFrame, rows: pd.DataFrame, benchmark_label: str,
                 width: int = 520, benchmark: str = "area",
-                title: str = "Kunnat vertailussa") -> ChartLike:
+                title: str = "Kunnat vertailussa") -> Spec:
     """Member municipalities per indicator, coloured by their comparison outcome.
 
     `members`: Situation.members; `rows`: Situation.rows of the same indicators (drawing
@@ -319,84 +367,100 @@ def member_dots(members: pd.DataFrame, rows: pd.DataFrame, benchmark_label: str,
     benchmark (a large member is compared with the rest of the area, so rows may differ).
     """
     if rows is None or rows.empty or members is None:
-        return empty_chart()
-    frames, order = [], []
+        return empty_spec()
+    by_indicator: dict = {}
+    if not members.empty:
+        columns = {c: members[c].tolist() if c in members else [None] * len(members)
+                   for c in MEMBER_FIELDS}
+        for m in (dict(zip(MEMBER_FIELDS, vals, strict=True))
+                  for vals in zip(*columns.values(), strict=True)):
+            by_indicator.setdefault(m["indicator_id"], []).append(m)
+    data, order = [], []
     for row in rows.to_dict("records"):
         if row.get("county_only"):
             continue  # no municipal data to spread
-        part = members[members["indicator_id"] == row["indicator_id"]]
-        frame = _member_frame(part, row, benchmark)
-        if not frame["kind"].eq("member").any():
+        records = _member_dots_records(by_indicator.get(row["indicator_id"], []), row,
+                                       benchmark)
+        if not any(r["kind"] == "member" for r in records):
             continue
-        benches = frame["bench"].dropna()
-        sub = (f"vertailuarvo {number(benches.iloc[0], _decimals(row))}"
-               if benches.nunique() == 1 else "vertailuarvot riveittäin")
+        benches = {r["bench"] for r in records if r["bench"] is not None}
+        sub = (f"vertailuarvo {number(next(iter(benches)), _decimals(row))}"
+               if len(benches) == 1 else "vertailuarvot riveittäin")
         year = "" if _missing(row.get("year")) else f"vuosi {int(row['year'])}, "
         head = _title_lines(row, max(30, width // 7), [f"({year}{sub})"], max_lines=2)
         order.append(head)
-        frames.append(frame.assign(indicator_id=int(row["indicator_id"]), otsikko=head))
-    if not frames:
-        return empty_chart()
-    data = pd.concat(frames, ignore_index=True)
-    legend = alt.Legend(title=["Kunnan arvo vertailukohtaan nähden",
-                               f"({CI_LABEL}, vertailukohta: {benchmark_label})"],
-                        orient="top", direction="horizontal", symbolStrokeColor=OUTLINE,
-                        symbolStrokeWidth=1, symbolSize=160, columns=6)
-    x = alt.X("value:Q", scale=alt.Scale(zero=False, nice=True), title=None,
-              axis=alt.Axis(format=AXIS_FORMAT, tickCount=5, grid=True))
-    y = alt.Y("kunta:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None,
-              axis=alt.Axis(labelLimit=170, ticks=False, domain=False, grid=False))
-    tooltip = [alt.Tooltip("kunta:N", title="Kunta"), alt.Tooltip("arvo:N", title="Arvo"),
-               alt.Tooltip("vali:N", title=CI_LABEL), alt.Tooltip("vertailu:N", title="Vertailu"),
-               alt.Tooltip("vertailuarvo:N", title="Vertailuarvo"),
-               alt.Tooltip("vuosi:Q", title="Vuosi", format="d"),
-               alt.Tooltip("huom:N", title="Huom.")]
-    base = alt.Chart()
-    ticks = base.transform_filter("isValid(datum.bench)").mark_tick(
-        color="#333333", thickness=2, size=18).encode(
-        x=alt.X("bench:Q"), y=y, tooltip=[alt.Tooltip("kunta:N", title="Kunta"),
-                                          alt.Tooltip("vertailuarvo:N", title="Vertailuarvo")])
-    whiskers = base.transform_filter("isValid(datum.lo) && isValid(datum.hi)").mark_rule(
-        strokeWidth=2).encode(
-        x=alt.X("lo:Q"), x2="hi:Q", y=y,
-        color=alt.condition("datum.kind == 'group'", alt.value("#1B1B1B"), alt.value("#6B6B6B")),
-        tooltip=[alt.Tooltip("kunta:N", title="Kunta"), alt.Tooltip("vali:N", title=CI_LABEL)])
-    dots = base.transform_filter("datum.kind == 'member'").mark_point(
-        filled=True, size=140, stroke=OUTLINE, strokeWidth=1.2, opacity=1).encode(
-        x=x, y=y, fill=alt.Fill("vertailu:N", scale=_outcome_scale(), legend=legend),
-        tooltip=tooltip)
-    group = base.transform_filter("datum.kind == 'group'").mark_point(
-        shape="diamond", filled=True, size=220, color="#1B1B1B", opacity=1).encode(
-        x=x, y=y, tooltip=tooltip)
-    data["rank"] = (data["kind"] != "group").astype(int)
-    layered = alt.layer(ticks, whiskers, dots, group).properties(
-        width=width, height=alt.Step(24))
+        indicator_id = int(row["indicator_id"])
+        for r in records:
+            r.update(indicator_id=indicator_id, otsikko=head, rank=int(r["kind"] != "group"))
+        data.extend(records)
+    if not data:
+        return empty_spec()
+    legend = {"title": ["Kunnan arvo vertailukohtaan nähden",
+                        f"({CI_LABEL}, vertailukohta: {benchmark_label})"],
+              "orient": "top", "direction": "horizontal", "symbolStrokeColor": OUTLINE,
+              "symbolStrokeWidth": 1, "symbolSize": 160, "columns": 6}
+    x = _field("value", "quantitative", scale={"zero": False, "nice": True}, title=None,
+               axis={"format": AXIS_FORMAT, "tickCount": 5, "grid": True})
+    y = _field("kunta", sort={"field": "rank", "order": "ascending"}, title=None,
+               axis={"labelLimit": 170, "ticks": False, "domain": False, "grid": False})
+    tooltip = [_tip("kunta", "Kunta"), _tip("arvo", "Arvo"), _tip("vali", CI_LABEL),
+               _tip("vertailu", "Vertailu"), _tip("vertailuarvo", "Vertailuarvo"),
+               _tip("vuosi", "Vuosi", "quantitative", format="d"), _tip("huom", "Huom.")]
+    ticks = {
+        "transform": [{"filter": "isValid(datum.bench)"}],
+        "mark": {"type": "tick", "color": "#333333", "thickness": 2, "size": 18},
+        "encoding": {"x": _field("bench", "quantitative"), "y": y,
+                     "tooltip": [_tip("kunta", "Kunta"), _tip("vertailuarvo", "Vertailuarvo")]},
+    }
+    whiskers = {
+        "transform": [{"filter": "isValid(datum.lo) && isValid(datum.hi)"}],
+        "mark": {"type": "rule", "strokeWidth": 2},
+        "encoding": {"x": _field("lo", "quantitative"), "x2": {"field": "hi"}, "y": y,
+                     "color": {"condition": {"test": "datum.kind == 'group'",
+                                             "value": "#1B1B1B"}, "value": "#6B6B6B"},
+                     "tooltip": [_tip("kunta", "Kunta"), _tip("vali", CI_LABEL)]},
+    }
+    dots = {
+        "transform": [{"filter": "datum.kind == 'member'"}],
+        "mark": {"type": "point", "filled": True, "size": 140, "stroke": OUTLINE,
+                 "strokeWidth": 1.2, "opacity": 1},
+        "encoding": {"x": x, "y": y, "tooltip": tooltip,
+                     "fill": _field("vertailu", scale=_outcome_scale(), legend=legend)},
+    }
+    group = {
+        "transform": [{"filter": "datum.kind == 'group'"}],
+        "mark": {"type": "point", "shape": "diamond", "filled": True, "size": 220,
+                 "color": "#1B1B1B", "opacity": 1},
+        "encoding": {"x": x, "y": y, "tooltip": tooltip},
+    }
     subtitle = [f"Vaakaviiva: {CI_LABEL}. Musta vinoneliö: ryhmä yhteensä (kuntien luvut "
                 "yhdistettyinä). Pystyviiva: vertailuarvo."]
-    smalls = sorted(set(data.loc[data["small"], "kunta"]))
+    smalls = sorted({r["kunta"] for r in data if r["small"]})
     if smalls:
         subtitle.append(f"Pienet kunnat ({', '.join(smalls)}): luvut vaihtelevat "
                         "satunnaisesti ja luottamusvälit ovat leveitä.")
-    chart = layered.facet(
-        row=alt.Row("otsikko:N", sort=order, title=None,
-                    header=alt.Header(labelExpr="split(datum.value, '|')", labelAngle=0,
-                                      labelOrient="top", labelAnchor="start",
-                                      labelFontWeight="bold", labelFontSize=FONT_SIZES["title"],
-                                      labelLimit=width + 200)),
-        spacing=22, data=alt.Data(name=MEMBER_DATA),
-    ).resolve_scale(x="independent", y="independent").properties(title=alt.TitleParams(
-        text=title, subtitle=subtitle, fontSize=FONT_SIZES["chart_title"]))
-    return _with_datasets(finnish(chart), {MEMBER_DATA: _records(data)})
+    return _spec({
+        "data": {"name": MEMBER_DATA},
+        "facet": {"row": _field("otsikko", sort=order, title=None,
+                                header=_header(labelAngle=0, labelOrient="top",
+                                               labelLimit=width + 200))},
+        "spacing": 22,
+        "spec": {"layer": [ticks, whiskers, dots, group], "width": width,
+                 "height": {"step": 24}},
+        "resolve": {"scale": {"x": "independent", "y": "independent"}},
+        "title": {"text": title, "subtitle": subtitle, "fontSize": FONT_SIZES["chart_title"]},
+        "datasets": {MEMBER_DATA: data},
+    })
 
 
 # --- outcome strip -----------------------------------------------------------------------
 
 
 def outcome_strip(rows: pd.DataFrame, area_label: str = "Hyvinvointialue",
-                  country_label: str = "Koko maa", name_width: int = 60) -> ChartLike:
+                  country_label: str = "Koko maa", name_width: int = 60) -> Spec:
     """A heat strip: one line per indicator, the group's outcome against area and country."""
     if rows is None or rows.empty:
-        return empty_chart()
+        return empty_spec()
     records = []
     order = []
     for row in rows.to_dict("records"):
@@ -408,21 +472,23 @@ def outcome_strip(rows: pd.DataFrame, area_label: str = "Hyvinvointialue",
             outcome = row.get(column) if isinstance(row.get(column), str) else "not_compared"
             records.append({"indikaattori": name, "vertailukohta": label,
                             "vertailu": outcome_name(outcome), "outcome": outcome,
-                            "vuosi": None if _missing(row.get("year")) else int(row["year"])})
-    frame = pd.DataFrame(records)
-    chart = alt.Chart(_clean(frame)).mark_rect(stroke="white", strokeWidth=2).encode(
-        x=alt.X("vertailukohta:N", sort=[area_label, country_label], title=None,
-                axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("indikaattori:N", sort=order, title=None, axis=alt.Axis(labelLimit=480)),
-        fill=alt.Fill("vertailu:N", scale=_outcome_scale(frame["outcome"]),
-                      legend=alt.Legend(title=f"Ryhmän arvo ({CI_LABEL})", orient="bottom",
-                                        symbolStrokeColor=OUTLINE, symbolStrokeWidth=1)),
-        tooltip=[alt.Tooltip("indikaattori:N", title="Indikaattori"),
-                 alt.Tooltip("vertailukohta:N", title="Vertailukohta"),
-                 alt.Tooltip("vertailu:N", title="Vertailu"),
-                 alt.Tooltip("vuosi:Q", title="Vuosi", format="d")],
-    ).properties(width=220, height=22 * len(order))
-    return finnish(chart)
+                            "vuosi": _year(row.get("year"))})
+    return _spec({
+        "data": {"values": records},
+        "mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
+        "encoding": {
+            "x": _field("vertailukohta", sort=[area_label, country_label], title=None,
+                        axis={"orient": "top", "labelAngle": 0}),
+            "y": _field("indikaattori", sort=order, title=None, axis={"labelLimit": 480}),
+            "fill": _field("vertailu", scale=_outcome_scale(),
+                           legend={"title": f"Ryhmän arvo ({CI_LABEL})", "orient": "bottom",
+                                   "symbolStrokeColor": OUTLINE, "symbolStrokeWidth": 1}),
+            "tooltip": [_tip("indikaattori", "Indikaattori"),
+                        _tip("vertailukohta", "Vertailukohta"), _tip("vertailu", "Vertailu"),
+                        _tip("vuosi", "Vuosi", "quantitative", format="d")],
+        },
+        "width": 220, "height": 22 * len(order),
+    })
 
 
 # --- projector and export sizes ------------------------------------------------------------

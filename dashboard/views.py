@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import briefing, data, situation
+from dashboard import briefing, charts, data, situation
+from dashboard.texts import t
 
 
 def county_ids(version: str) -> tuple[int, int]:
@@ -28,6 +29,29 @@ def group_situation(version: str, group_id: str, benchmark: str) -> situation.Si
     ctx = group_context(version, group_id, benchmark)
     obs = data.observations(version, (*ctx.members, ctx.area_id, ctx.country_id))
     return situation.build(data.indicators(version), obs, ctx)
+
+
+def overview_charts(sit: situation.Situation, priority: str, benchmark: str,
+                    area_name: str) -> tuple[dict, dict] | None:
+    """The overview's two charts of one priority (trends, members) as finished specs."""
+    part = sit.rows[sit.rows["priority"] == priority]
+    if part.empty:
+        return None
+    labels = {"group": "Ryhmä", "area": area_name, "country": "Koko maa"}
+    members = sit.members[sit.members["indicator_id"].isin(part["indicator_id"])]
+    bench_label = ("koko maa" if benchmark == "country"
+                   else t(f"benchmark.{part['benchmark_label'].iloc[0]}"))
+    return (charts.trend_small_multiples(sit.series, part, labels),
+            charts.member_dots(members, part, bench_label, benchmark=benchmark))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def priority_charts(version: str, group_id: str, benchmark: str,
+                    priority: str) -> tuple[dict, dict] | None:
+    """overview_charts cached by small keys: a rerun (a widget click) reuses the specs."""
+    ctx = group_context(version, group_id, benchmark)
+    return overview_charts(group_situation(version, group_id, benchmark), priority, benchmark,
+                           ctx.names[ctx.area_id])
 
 
 def group_briefing(version: str, group_id: str, benchmark: str = "area"):

@@ -66,13 +66,13 @@ def mark_type(unit) -> str | None:
     return mark.get("type") if isinstance(mark, dict) else mark
 
 
-def strict_json(chart) -> dict:
+def strict_json(spec: dict) -> dict:
     """The spec as Vega receives it; a bare NaN or Infinity is invalid JSON there."""
 
     def refuse(name):
         raise AssertionError(f"{name} in chart JSON")
 
-    return json.loads(chart.to_json(), parse_constant=refuse)
+    return json.loads(json.dumps(spec), parse_constant=refuse)
 
 
 def has_nan(value) -> bool:
@@ -91,8 +91,9 @@ def test_finnish_locale_and_font_sizes_in_the_charts_own_config(sit):
     rows, members = pick(sit, "mental_wellbeing")
     for chart in (charts.trend_small_multiples(sit.series, rows, LABELS),
                   charts.member_dots(members, rows, "Keski-Suomen hyvinvointialue"),
-                  charts.outcome_strip(rows), charts.empty_chart()):
-        config = chart.to_dict()["config"]
+                  charts.outcome_strip(rows), charts.empty_spec(),
+                  charts.empty_chart().to_dict()):
+        config = chart["config"]
         number = config["locale"]["number"]
         assert number["decimal"] == ","
         assert number["thousands"] == "\u00a0"
@@ -137,7 +138,7 @@ def rows_of(spec, name):
 
 def test_trend_one_panel_per_indicator_with_independent_y(sit):
     rows, _ = pick(sit, "mental_wellbeing")
-    spec = charts.trend_small_multiples(sit.series, rows, LABELS).to_dict()
+    spec = charts.trend_small_multiples(sit.series, rows, LABELS)
     assert spec["columns"] == 3
     assert spec["resolve"]["scale"]["y"] == "independent"
     data = rows_of(spec, charts.TREND_DATA)
@@ -156,7 +157,7 @@ def test_trend_one_panel_per_indicator_with_independent_y(sit):
 
 def test_trend_years_are_integers_and_tooltips_use_indicator_decimals(sit):
     rows, _ = pick(sit, "everyday_safety")
-    spec = charts.trend_small_multiples(sit.series, rows, LABELS).to_dict()
+    spec = charts.trend_small_multiples(sit.series, rows, LABELS)
     decimals = dict(zip(rows["indicator_id"], rows["decimals"], strict=True))
     for unit in walk(spec):
         enc = unit.get("encoding", {})
@@ -170,7 +171,7 @@ def test_trend_years_are_integers_and_tooltips_use_indicator_decimals(sit):
 
 def test_trend_series_colours_and_legend_labels(sit):
     rows, _ = pick(sit, "context")
-    spec = charts.trend_small_multiples(sit.series, rows, LABELS).to_dict()
+    spec = charts.trend_small_multiples(sit.series, rows, LABELS)
     scales = [u["encoding"]["color"]["scale"] for u in walk(spec)
               if "color" in u.get("encoding", {}) and "scale" in u["encoding"]["color"]]
     assert scales
@@ -195,7 +196,7 @@ def test_trend_data_has_no_nan_and_band_only_with_interval(sit):
 
 def test_trend_last_ten_years_only(sit):
     rows, _ = pick(sit, "context")
-    spec = charts.trend_small_multiples(sit.series, rows, LABELS, years=10).to_dict()
+    spec = charts.trend_small_multiples(sit.series, rows, LABELS, years=10)
     years = {r["year"] for r in rows_of(spec, charts.TREND_DATA)}
     assert max(years) - min(years) <= 9
 
@@ -224,7 +225,7 @@ def test_trend_empty_input_says_no_data(sit, series_empty, rows_empty):
     rows, _ = pick(sit, "context")
     series = sit.series.iloc[0:0] if series_empty else sit.series
     rows = rows.iloc[0:0] if rows_empty else rows
-    spec = charts.trend_small_multiples(series, rows, LABELS).to_dict()
+    spec = charts.trend_small_multiples(series, rows, LABELS)
     assert mark_type(spec) == "text"
     assert all_rows(spec) == [{"viesti": "Ei tietoja"}]
     assert spec["config"]["locale"]["number"]["decimal"] == ","
@@ -248,7 +249,7 @@ def test_member_dots_outcome_colours_mean_the_outcome():
                          "value": [3.5], "lo": [3.0], "hi": [4.0], "benchmark_value": [3.0],
                          "benchmark_label": ["area"], "country_value": [3.2],
                          "outcome_area": ["similar"], "outcome_country": ["similar"]})
-    spec = charts.member_dots(members, rows, "Keski-Suomi").to_dict()
+    spec = charts.member_dots(members, rows, "Keski-Suomi")
     fills = [u["encoding"]["fill"] for u in walk(spec) if "fill" in u.get("encoding", {})]
     assert fills
     expected = dict(zip([outcome_name(o) for o in outcomes],
@@ -280,7 +281,7 @@ def test_member_dots_one_panel_per_indicator_with_municipal_data(sit):
 
 def test_member_dots_whiskers_only_for_members_with_intervals(sit):
     rows, members = pick(sit, "context")
-    spec = charts.member_dots(members, rows, "Keski-Suomi").to_dict()
+    spec = charts.member_dots(members, rows, "Keski-Suomi")
     whisker = next(u for u in walk(spec) if mark_type(u) == "rule")
     assert whisker["transform"][0]["filter"] == "isValid(datum.lo) && isValid(datum.hi)"
     data = rows_of(spec, charts.MEMBER_DATA)
@@ -339,7 +340,7 @@ def test_member_dots_own_benchmarks_become_ticks():
                          "value": [5.3], "lo": [5.0], "hi": [5.7], "benchmark_value": [7.3],
                          "benchmark_label": ["rest_of_area"], "country_value": [6.0],
                          "outcome_area": ["better"], "outcome_country": ["better"]})
-    spec = charts.member_dots(members, rows, "muu hyvinvointialue").to_dict()
+    spec = charts.member_dots(members, rows, "muu hyvinvointialue")
     assert any(mark_type(u) == "tick" for u in walk(spec))
     data = rows_of(spec, charts.MEMBER_DATA)
     assert {(r["kunta"], r["bench"]) for r in data} == {
@@ -351,7 +352,7 @@ def test_member_dots_empty_input(sit):
     rows, members = pick(sit, "mental_wellbeing")
     for m, r in ((members.iloc[0:0], rows), (members, rows.iloc[0:0]),
                  (members, rows[rows["county_only"]])):
-        spec = charts.member_dots(m, r, "Keski-Suomi").to_dict()
+        spec = charts.member_dots(m, r, "Keski-Suomi")
         assert mark_type(spec) == "text"
         assert spec["config"]["locale"]["number"]["decimal"] == ","
 
@@ -361,14 +362,31 @@ def test_member_dots_empty_input(sit):
 
 def test_outcome_strip_two_cells_per_indicator(sit):
     rows, _ = pick(sit, "everyday_safety")
-    spec = charts.outcome_strip(rows, "Keski-Suomi").to_dict()
+    spec = charts.outcome_strip(rows, "Keski-Suomi")
     data = all_rows(spec)
     assert len(data) == 2 * len(rows)
     assert {r["vertailu"] for r in data} <= {outcome_name(o) for o in charts.OUTCOME_COLORS}
-    assert mark_type(charts.outcome_strip(rows.iloc[0:0]).to_dict()) == "text"
+    assert mark_type(charts.outcome_strip(rows.iloc[0:0])) == "text"
 
 
 # --- the specs compile -------------------------------------------------------------------
+
+
+def test_specs_are_valid_vega_lite(sit):
+    """The builders write dicts (Altair's validation cost seconds a page): check them here."""
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema import core
+
+    schema = core.load_schema()
+    for priority in ("mental_wellbeing", "context"):
+        rows, members = pick(sit, priority)
+        for spec in (charts.trend_small_multiples(sit.series, rows, LABELS),
+                     charts.trend_small_multiples(sit.series, rows, LABELS, columns=1),
+                     charts.member_dots(members, rows, "Keski-Suomi"),
+                     charts.member_dots(members, rows, "koko maa", benchmark="country"),
+                     charts.outcome_strip(rows), charts.empty_spec()):
+            validate_jsonschema(spec, schema)
+            assert spec["$schema"] == charts.alt.SCHEMA_URL
 
 
 def test_charts_render_to_png(sit, tmp_path):
@@ -379,7 +397,7 @@ def test_charts_render_to_png(sit, tmp_path):
         ("strip", charts.outcome_strip(rows, "Keski-Suomi")),
         ("empty", charts.trend_small_multiples(sit.series.iloc[0:0], rows)),
     ):
-        png = vlc.vegalite_to_png(chart.to_json())
+        png = vlc.vegalite_to_png(chart)
         assert png.startswith(PNG_MAGIC)
         assert len(png) > 1000
         (tmp_path / f"{name}.png").write_bytes(png)
@@ -387,6 +405,6 @@ def test_charts_render_to_png(sit, tmp_path):
 
 def test_rendered_axis_uses_decimal_comma(sit):
     rows, _ = pick(sit, "mental_wellbeing")
-    svg = vlc.vegalite_to_svg(charts.trend_small_multiples(sit.series, rows, LABELS).to_json())
+    svg = vlc.vegalite_to_svg(charts.trend_small_multiples(sit.series, rows, LABELS))
     assert "15,5" in svg or "13,5" in svg or ",5<" in svg
     assert "2020" in svg and "2\u00a0020" not in svg and "2,020" not in svg

@@ -143,7 +143,6 @@ def style(frame: pd.DataFrame):
     return frame.style.map(paint, subset=["vs. alue", "vs. maa"])
 
 
-labels = {"group": "Ryhmä", "area": area_name, "country": "Koko maa"}
 for p in shown:
     part = rows[rows["priority"] == p]
     if part.empty:
@@ -161,13 +160,11 @@ for p in shown:
         st.caption(f"Pienet kunnat ({md_escape(', '.join(smalls))}): luvut vaihtelevat "
                    "satunnaisesti ja luottamusvälit ovat leveitä.")
     trend_tab, member_tab, why_tab = st.tabs(["Kehitys", "Kunnat vertailussa", "Miksi tämä väri?"])
+    trend_spec, member_spec = views.priority_charts(version, group_id, benchmark, p)
     with trend_tab:
-        st.altair_chart(charts.trend_small_multiples(sit.series, part, labels))
+        st.vega_lite_chart(trend_spec)
     with member_tab:
-        members = sit.members[sit.members["indicator_id"].isin(part["indicator_id"])]
-        bench_label = ("koko maa" if benchmark == "country"
-                       else t(f"benchmark.{part['benchmark_label'].iloc[0]}"))
-        st.altair_chart(charts.member_dots(members, part, bench_label, benchmark=benchmark))
+        st.vega_lite_chart(member_spec)
     with why_tab:
         options = list(part["indicator_id"])
         chosen = st.selectbox("Indikaattori", options, key=f"why_{p}",
