@@ -28,7 +28,7 @@ pages = [
     st.Page(PAGES / "status.py", title=t("nav_status"), icon=":material/database:", url_path="tila"),
 ]
 page = st.navigation(pages)
-if frame.open_frame():
+if frame.open_frame(compact=page.url_path == "esitys"):
     try:
         page.run()
     except data.WarehouseUnavailable as exc:  # e.g. the file was replaced by a broken one

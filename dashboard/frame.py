@@ -13,8 +13,12 @@ def unavailable(exc: Exception) -> None:
     st.error(f"**{t('unavailable_title')}.** {md_escape(exc)}", icon=":material/error:")
 
 
-def open_frame() -> bool:
-    """Check the warehouse once per run; show one clear message instead of a traceback."""
+def open_frame(compact: bool = False) -> bool:
+    """Check the warehouse once per run; show one clear message instead of a traceback.
+
+    `compact`: a slim demo badge instead of the banner, for slides on a 720p projector where
+    the banner would push the slide's content below the fold (each slide still says so).
+    """
     try:
         version = data.version()
         info = data.meta(version)
@@ -23,7 +27,10 @@ def open_frame() -> bool:
         return False
     st.session_state["warehouse_version"] = version
     if info.get("is_demo") == "true":
-        st.warning(t("demo_banner"), icon=":material/science:")
+        if compact:
+            st.badge(t("demo_badge"), icon=":material/science:", color="orange")
+        else:
+            st.warning(t("demo_banner"), icon=":material/science:")
     return True
 
 

@@ -17,6 +17,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "nav_status": "Tietojen tila",
         "demo_banner": "DEMOAINEISTO – luvut ovat synteettisiä eivätkä kuvaa todellisia kuntia. "
                        "Oikeat tiedot: hyte ingest --source sotkanet.",
+        "demo_badge": "DEMOAINEISTO – synteettiset luvut",
         "source_line": "Lähde: THL, Sotkanet (sotkanet.fi), lisenssi CC BY 4.0.",
         "producers": "Tietojen tuottajat",
         "data_updated": "Tiedot päivitetty",

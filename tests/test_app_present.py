@@ -194,3 +194,11 @@ def test_presenter_mode_in_chromium(demo_warehouse, tmp_path):
             browser.close()
     finally:
         server.stop()
+
+
+def test_demo_data_is_a_slim_badge_on_slides_and_a_banner_elsewhere(app_env):
+    at = present(group="jyvaskyla-muurame")
+    assert not any("DEMOAINEISTO" in w.value for w in at.warning)
+    assert any("DEMOAINEISTO" in m and "badge" in m for m in markdown(at))
+    at.switch_page("app_pages/overview.py").run()
+    assert any("DEMOAINEISTO" in w.value for w in at.warning)
