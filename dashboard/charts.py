@@ -149,6 +149,22 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
+def _rows(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[dict]:
+    """The given columns of each row as a dict (absent columns left out, so .get is None).
+
+    Column-wise: to_dict('records') reads Arrow-backed string columns cell by cell, which
+    cost more than building the whole chart.
+    """
+    present = [c for c in columns if c in frame.columns]
+    lists = [frame[c].tolist() for c in present]
+    return [dict(zip(present, vals, strict=True)) for vals in zip(*lists, strict=True)]
+
+
+ROW_FIELDS = ("indicator_id", "name", "unit", "decimals", "county_only", "year", "value", "lo",
+              "hi", "benchmark_value", "benchmark_label", "country_value", "outcome_area",
+              "outcome_country")
+
+
 def number_format(decimals, trim: bool = False) -> str:
     """d3-format for an indicator's decimals: ',.1f' shows 1234.5 as '1 234,5'."""
     d = 1 if _missing(decimals) else max(0, int(decimals))
@@ -223,7 +239,7 @@ def trend_small_multiples(series: pd.DataFrame, rows: pd.DataFrame,
 
     line_width = max(16, width // 7)  # ~7 px per character of a 13 px bold title
     heads = {}
-    for row in rows.to_dict("records"):
+    for row in _rows(rows, ROW_FIELDS):
         extra = (["(vain alue ja koko maa)"] if row.get("county_only") else []) + (
             ["(vain ryhmä)"] if row.get("unit") in GROUP_ONLY_UNITS else [])
         heads[row["indicator_id"]] = _title_lines(row, line_width, extra)
@@ -376,7 +392,7 @@ def member_dots(members: pd.DataFrame, rows: pd.DataFrame, benchmark_label: str,
                   for vals in zip(*columns.values(), strict=True)):
             by_indicator.setdefault(m["indicator_id"], []).append(m)
     data, order = [], []
-    for row in rows.to_dict("records"):
+    for row in _rows(rows, ROW_FIELDS):
         if row.get("county_only"):
             continue  # no municipal data to spread
         records = _member_dots_records(by_indicator.get(row["indicator_id"], []), row,
@@ -463,7 +479,7 @@ def outcome_strip(rows: pd.DataFrame, area_label: str = "Hyvinvointialue",
         return empty_spec()
     records = []
     order = []
-    for row in rows.to_dict("records"):
+    for row in _rows(rows, ROW_FIELDS):
         name = wrap(row.get("name") or str(row["indicator_id"]), name_width, 1)[0]
         while name in order:  # identical short names must stay separate rows
             name += "\u200b"

@@ -31,18 +31,24 @@ VEGA_TIME_LOCALE = {
 }
 
 
+_FINNISH_MARKS = str.maketrans({",": NBSP, ".": ","})
+
+
 def number(value, decimals: int = 1, missing: str = "–") -> str:
-    """1234.5 -> '1 234,5' (non-breaking space, decimal comma, true minus sign)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """1234.5 -> '1 234,5' (non-breaking space, decimal comma, true minus sign).
+
+    Called for every tooltip value of every chart (thousands per page), so kept lean.
+    """
+    if value is None:
         return missing
     try:
         value = float(value)
     except (TypeError, ValueError):
         return missing
-    if math.isnan(value) or math.isinf(value):
+    if not math.isfinite(value):
         return missing
-    text = f"{abs(value):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
-    if value < 0 and any(c not in "0,\u00a0" for c in text):
+    text = f"{abs(value):,.{decimals}f}".translate(_FINNISH_MARKS)
+    if value < 0 and text.strip("0,\u00a0"):
         text = MINUS + text
     return text
 

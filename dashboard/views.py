@@ -13,7 +13,9 @@ def county_ids(version: str) -> tuple[int, int]:
     return int(info["county_region_id"]), int(info["country_region_id"])
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
 def group_context(version: str, group_id: str, benchmark: str = "area") -> situation.Context:
+    """Members, names and populations of a group (cached: every chart and export asks)."""
     groups = data.groups(version).set_index("group_id")
     regions = data.regions(version)
     area_id, country_id = county_ids(version)
