@@ -96,7 +96,10 @@ def _spec(body: dict) -> Spec:
 
 def empty_chart(message: str = NO_DATA) -> ChartLike:
     """A valid Altair chart that says there is nothing to draw (for Altair builders)."""
-    return alt.Chart.from_dict(empty_spec(message))
+    chart = alt.Chart(alt.Data(values=[{"viesti": message}])).mark_text(
+        fontSize=FONT_SIZES["title"], color="#555555"
+    ).encode(text="viesti:N").properties(width=220, height=40)
+    return finnish(chart)
 
 
 def empty_spec(message: str = NO_DATA) -> Spec:
