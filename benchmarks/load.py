@@ -3,8 +3,12 @@
     python -m benchmarks.load [--sessions 20] [--switches 3] [--url http://127.0.0.1:8501]
 
 Without --url it serves a demo warehouse itself (`hyte serve` on a free loopback port).
-Reports errors, p50/p95 time until the page's content is visible, and the server's peak
-memory. Traffic goes to loopback only; every loop is bounded in count and time.
+Reports errors, p50/p95 time until the page's content is visible, the server's peak
+memory, and where the CPU went: the server's CPU seconds per page load against the whole
+machine's busy CPU seconds. On one small machine the headless browsers compete with the
+server for the same cores, so the times are an upper bound; the server's CPU per page load
+is the capacity figure (Streamlit runs scripts in threads of one Python process).
+Traffic goes to loopback only; every loop is bounded in count and time.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -76,6 +81,13 @@ async def run(base: str, sessions: int, switches: int) -> dict:
     }
 
 
+def machine_busy_seconds() -> float:
+    """Busy (non-idle, non-iowait) CPU seconds of the whole machine since boot."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 class MemorySampler(threading.Thread):
     def __init__(self, server):
         super().__init__(daemon=True)
@@ -116,21 +128,29 @@ def main(argv: list[str] | None = None) -> int:
             sampler = MemorySampler(server) if server else None
             if sampler:
                 sampler.start()
+            cpu0, busy0 = (server.cpu_seconds() if server else 0.0), machine_busy_seconds()
             result = asyncio.run(run(base, n, args.switches))
+            busy = machine_busy_seconds() - busy0
+            result["machine_busy_cpu_s"] = round(busy, 1)
             if sampler:
                 sampler.running = False
                 sampler.join()
                 result["server_peak_rss_mb"] = round(sampler.peak / 2**20, 1)
+                server_cpu = server.cpu_seconds() - cpu0
+                result["server_cpu_s"] = round(server_cpu, 1)
+                result["server_cpu_per_load_s"] = round(server_cpu / result["page_loads"], 3)
+                result["server_cpu_share"] = round(server_cpu / busy, 2) if busy else None
             results.append(result)
     finally:
         if server:
             server.stop()
     print(f"{'sessions':>8} {'loads':>6} {'errors':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7} "
-          f"{'wall s':>7} {'server MB':>9}")
+          f"{'wall s':>7} {'server MB':>9} {'srv CPU/load s':>14} {'srv share':>9}")
     for r in results:
         print(f"{r['sessions']:>8} {r['page_loads']:>6} {r['errors']:>6} {r['p50_s']!s:>7} "
               f"{r['p95_s']!s:>7} {r['max_s']!s:>7} {r['wall_s']:>7} "
-              f"{r.get('server_peak_rss_mb', '–')!s:>9}")
+              f"{r.get('server_peak_rss_mb', '–')!s:>9} {r.get('server_cpu_per_load_s', '–')!s:>14} "
+              f"{r.get('server_cpu_share', '–')!s:>9}")
         for sample in r["error_samples"]:
             print(f"  error: {sample}")
     if args.json:

@@ -74,6 +74,18 @@ class AppServer:
                 pass
         return total
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time used so far by the server's process tree."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in _tree(self.proc.pid):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15 of stat)
+        return total / ticks
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
