@@ -8,6 +8,8 @@ rather than spilling onto a second page.
 
 from __future__ import annotations
 
+import unicodedata
+
 from fpdf import FPDF
 
 from dashboard import briefing, charts
@@ -24,15 +26,27 @@ COLUMNS = (("Indikaattori", 68.0), ("Vuosi", 9.0), ("Ryhmä", 13.0), ("95 %:n v�
            ("Alue", 13.0), ("vs. alue", 17.5), ("Koko maa", 13.0), ("vs. maa", 17.5),
            ("Suunta", 16.0))
 SCALES = (1.2, 1.1, 1.0, 0.92, 0.85, 0.78, 0.72)
-_REPLACE = {"\u2212": "-", "\u200b": "", "\u25bc": "", "\u2009": " ", "\u202f": " "}
+_REPLACE = {"\u2212": "-", "\u200b": "", "\u25bc": "", "\u2009": " ", "\u202f": " ",
+            # indicator names use these ("Lihavat (BMI ≥ 30)"): spell them, never print '?'
+            "\u2265": ">=", "\u2264": "<=", "\u2260": "!=", "\u2248": "~", "\u2192": "->"}
 
 
 def clean(text) -> str:
-    """Text the core font can draw: Windows-1252, anything else becomes '?'."""
+    """Text the core font can draw: Windows-1252; a letter outside it keeps its base letter
+    (ř -> r) where Unicode decomposes it, anything else becomes '?'."""
     text = str(text)
     for a, b in _REPLACE.items():
         text = text.replace(a, b)
-    return text.encode("cp1252", errors="replace").decode("cp1252")
+    return "".join(_drawable(ch) for ch in text)
+
+
+def _drawable(ch: str) -> str:
+    try:
+        ch.encode("cp1252")
+        return ch
+    except UnicodeEncodeError:
+        base = unicodedata.normalize("NFKD", ch).encode("cp1252", errors="ignore").decode("cp1252")
+        return base or "?"
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:

@@ -66,6 +66,9 @@ def test_pdf_stays_one_page_when_every_priority_has_six_long_highlights(brief_of
     ("a\u200bb", "ab"),
     ("日本", "??"),
     ("Malmö €", "Malmö €"),
+    ("Lihavat (BMI \u2265 30)", "Lihavat (BMI >= 30)"),
+    ("alle \u2264 5", "alle <= 5"),
+    ("Dvořák", "Dvorák"),
 ])
 def test_pdf_text_is_drawable_by_the_core_font(raw, expected):
     assert pdf_report.clean(raw) == expected
