@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard import situation
+from dashboard import analysis, situation
 
 A, B, AREA, FI = 1, 2, 100, 999
 
@@ -145,3 +145,55 @@ def test_demo_warehouse_every_group_every_priority(demo_warehouse):
         compared = sit.rows[sit.rows["outcome_area"] != "not_compared"]
         assert compared["lo"].notna().all()
         assert not sit.members.empty
+
+
+def test_demo_warehouse_rows_follow_the_scalar_rules(demo_warehouse):
+    """The column-wise model gives, row by row, what analysis' scalar functions give."""
+    import duckdb
+
+    con = duckdb.connect(str(demo_warehouse), read_only=True)
+    inds = con.execute("SELECT * FROM indicator ORDER BY sort_order").df()
+    observations = con.execute("SELECT * FROM observation WHERE gender = 'total' "
+                               "ORDER BY indicator_id, region_id, year").df()
+    regions = con.execute("SELECT * FROM region").df()
+    members = [r[0] for r in con.execute(
+        "SELECT region_id FROM group_member WHERE group_id = 'jamsa-keuruu'").fetchall()]
+    con.close()
+    names = dict(zip(regions.region_id, regions.name_fi, strict=True))
+    pops = dict(zip(regions.region_id, regions.population, strict=True))
+    context = situation.Context(tuple(members), names, pops, 965, 658, "country")
+    sit = situation.build(inds, observations, context)
+    by = observations.set_index(["indicator_id", "region_id", "year"]).sort_index()
+    units = inds.set_index("indicator_id")["unit"]
+    checked = 0
+    for r in sit.rows.to_dict("records"):
+        if r["county_only"] or r["year"] is None:
+            continue
+        key = [(r["indicator_id"], m, r["year"]) for m in members]
+        part = by.reindex(key)
+        pooled = analysis.pool(part["value"], part["abs_value"], units[r["indicator_id"]],
+                               [pops[m] for m in members])
+        if r["unit"] != "count":
+            assert r["value"] == pytest.approx(pooled.value, rel=1e-9, nan_ok=True)
+        ci = analysis.count_interval(r["abs_value"], r["denominator"], r["unit"],
+                                     r["method"])
+        if ci is not None:
+            assert (r["lo"], r["hi"]) == pytest.approx(ci, rel=1e-9)
+            checked += 1
+        country = by["value"].get((r["indicator_id"], 658, r["year"]), math.nan)
+        assert r["country_value"] == pytest.approx(country, nan_ok=True)
+        expected = analysis.compare(r["value"], ci, r["country_value"], r["polarity"])
+        assert r["outcome_country"] == expected
+        series = sit.series[(sit.series["indicator_id"] == r["indicator_id"])
+                            & (sit.series["series"] == "group")]
+        trend = analysis.trend(series["year"], series["value"], r["polarity"])
+        assert r["trend"] == trend.direction
+    assert checked > 10
+    for m in sit.members.to_dict("records"):
+        ci = analysis.interval(m["value"], m["abs_value"],
+                               units[m["indicator_id"]],
+                               inds.set_index("indicator_id").loc[m["indicator_id"],
+                                                                  "comparison"] or "none")
+        assert analysis.compare(m["value"], ci, m["benchmark_value"],
+                                inds.set_index("indicator_id").loc[m["indicator_id"],
+                                                                   "polarity"]) == m["outcome"]
