@@ -120,13 +120,15 @@ def build(indicators: pd.DataFrame, observations: pd.DataFrame, regions: pd.Data
     pops = reg["population"].astype(float)
     area_pop = float(pops.get(area_id, math.nan))
 
-    obs = observations
+    # One pass over the (national) slice instead of a boolean mask per indicator.
+    by_indicator = dict(tuple(observations.groupby("indicator_id", sort=False)))
+    empty = observations.iloc[0:0]
     out, missing = [], {}
     for iid in indicator_ids:
         if iid not in inds.index:
             continue
         ind = inds.loc[iid]
-        part = obs[obs["indicator_id"] == iid]
+        part = by_indicator.get(iid, empty)
         muni_part = part[part["region_id"].isin(area_munis)]
         if part.empty:
             missing[iid] = "no_data" if gender == "total" else "no_gender"
@@ -198,14 +200,6 @@ def rank_text(rank, n) -> str:
     return f"{int(rank)}/{int(n)}"
 
 
-QUINTILE_LABELS = {
-    1: "1 (pienimmät arvot)", 2: "2", 3: "3 (keskimmäiset)", 4: "4", 5: "5 (suurimmat arvot)"}
-
-
-def quintile_text(q) -> str:
-    return "–" if q is None or q is pd.NA else QUINTILE_LABELS[int(q)]
-
-
 def missing_message(missing: Mapping[int, str], names: Mapping[int, str],
                     year: int | None, gender: str) -> list[str]:
     """One Finnish sentence per reason, naming the indicators (plain text: escape before md)."""
@@ -222,9 +216,13 @@ def missing_message(missing: Mapping[int, str], names: Mapping[int, str],
 
 
 # --- the table on screen and in the downloads ------------------------------------------
+# The download holds the same rows and values as the screen, machine-readable: the screen's
+# one "95 %:n väli" text column is two numeric columns there (COL_LO, COL_HI), numbers are
+# numbers rounded to the decimals shown, and the quintile is an integer on both.
 
 COL_NAME, COL_MUNI, COL_YEAR = "Indikaattori", "Kunta", "Vuosi"
 COL_VALUE, COL_LO, COL_HI = "Arvo", "95 %:n väli, alaraja", "95 %:n väli, yläraja"
+COL_CI = "95 %:n väli"  # screen only: "lo–hi"
 COL_BENCH, COL_BENCH_WHERE, COL_OUTCOME = "Vertailuarvo", "Vertailukohta", "Vertailu"
 COL_RANK_AREA, COL_RANK_COUNTRY = "Sija alueen kunnista", "Sija koko maan kunnista"
 COL_QUINTILE = "Viidennes alueen kunnista"
@@ -237,9 +235,14 @@ def benchmark_name(label: str) -> str:
              else f"benchmark.{label}")
 
 
-def table(rows: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """(typed table, decimals per numeric column): what the page shows and offers to download."""
-    frame = pd.DataFrame({
+def table(rows: pd.DataFrame, country_rank: bool = True
+          ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """(typed table, decimals per numeric column): what the page offers to download.
+
+    Essential columns first (the benchmark's name last, it is the widest); without other
+    counties in the warehouse there is no national rank, so no column of dashes for it.
+    """
+    columns = {
         COL_NAME: rows["name"].astype(str),
         COL_MUNI: rows["municipality"].astype(str),
         COL_YEAR: pd.array(rows["year"], dtype="Int64"),
@@ -247,13 +250,28 @@ def table(rows: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
         # the outcome next to the values it judges (as on the overview)
         COL_OUTCOME: [outcome_name(o) for o in rows["outcome"]],
         COL_BENCH: rows["benchmark_value"],
-        COL_BENCH_WHERE: [benchmark_name(b) for b in rows["benchmark_label"]],
         COL_RANK_AREA: [rank_text(r, n) for r, n in zip(rows["rank_area"], rows["n_area"],
                                                        strict=True)],
         COL_RANK_COUNTRY: [rank_text(r, n) for r, n in zip(rows["rank_country"],
                                                           rows["n_country"], strict=True)],
-        COL_QUINTILE: [quintile_text(q) for q in rows["quintile"]],
-    })
+        COL_QUINTILE: pd.array(rows["quintile"], dtype="Int64"),
+        COL_BENCH_WHERE: [benchmark_name(b) for b in rows["benchmark_label"]],
+    }
+    if not country_rank:
+        del columns[COL_RANK_COUNTRY]
+    frame = pd.DataFrame(columns)
     decimals = rows["decimals"].astype(int).to_numpy()
     dec_map = {c: decimals for c in NUMBER_COLUMNS}
     return table_files.rounded(frame, dec_map).reset_index(drop=True), dec_map
+
+
+def screen_table(typed: pd.DataFrame, decimals: Mapping[str, Sequence[int] | int]
+                 ) -> pd.DataFrame:
+    """The download table as Finnish text, its interval bounds as one "lo–hi" column."""
+    text = table_files.screen(typed, decimals)
+    ci = [lo if lo == "–" or hi == "–" else f"{lo}–{hi}"
+          for lo, hi in zip(text[COL_LO], text[COL_HI], strict=True)]
+    at = list(text.columns).index(COL_LO)
+    text = text.drop(columns=[COL_LO, COL_HI])
+    text.insert(at, COL_CI, ci)
+    return text

@@ -1,12 +1,13 @@
 """Charts of the compare page: an outcome heat map and per-indicator dot charts with whiskers.
 
-Pure (no Streamlit): comparison.Comparison.rows in, finished Altair charts out, in the
-Finnish locale (charts.finnish) and the shared outcome colours (charts.OUTCOME_COLORS).
+Pure (no Streamlit): comparison.Comparison.rows in, finished Vega-Lite specs (plain dicts) out,
+in the Finnish locale and the shared config (charts.CONFIG) and the shared outcome colours
+(charts.OUTCOME_COLORS). Written as dicts, not Altair objects, for the reason the overview's
+are (charts.py): Altair's schema validation and deep copies were most of the page's time.
 """
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from dashboard import charts
@@ -16,16 +17,14 @@ from dashboard.texts import outcome_name
 HEAT_DATA = "heat"
 DOT_DATA = "dots"
 LIGHT_TEXT = frozenset({"better", "worse"})  # dark fills: white cell text
+LEGEND_LABEL_LIMIT = 400  # px; on the legend itself, so no theme default (160) cuts names
+
+_field, _tip = charts._field, charts._tip
 
 
-def outcome_scale() -> alt.Scale:
+def outcome_scale() -> dict:
     """The full outcome domain every time, so a colour means the same in every chart."""
-    return alt.Scale(domain=[outcome_name(o) for o in charts.OUTCOME_ORDER],
-                     range=[charts.OUTCOME_COLORS[o] for o in charts.OUTCOME_ORDER])
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{str(k): charts._plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+    return charts._outcome_scale()
 
 
 def _label(row, width: int) -> str:
@@ -47,10 +46,10 @@ def _cells(rows: pd.DataFrame, benchmark_names: dict[str, str]) -> pd.DataFrame:
 
 
 def heatmap(rows: pd.DataFrame, legend_title: str, benchmark_names: dict[str, str],
-            municipality_order: list[str] | None = None, name_width: int = 70) -> charts.ChartLike:
+            municipality_order: list[str] | None = None, name_width: int = 70) -> charts.Spec:
     """Indicators (rows) × municipalities (columns), each cell coloured by its outcome."""
     if rows is None or rows.empty:
-        return charts.empty_chart()
+        return charts.empty_spec()
     data = _cells(rows, benchmark_names)
     order: list[str] = []
     labels = {}
@@ -65,36 +64,39 @@ def heatmap(rows: pd.DataFrame, legend_title: str, benchmark_names: dict[str, st
     munis = municipality_order or list(dict.fromkeys(data["municipality"]))
     data = data[["indikaattori", "municipality", "vertailu", "outcome", "arvo", "vali",
                  "vertailuarvo", "vuosi", "light"]].rename(columns={"municipality": "kunta"})
-    x = alt.X("kunta:N", sort=munis, title=None,
-              axis=alt.Axis(orient="top", labelAngle=-40, labelLimit=140))
-    y = alt.Y("indikaattori:N", sort=order, title=None, axis=alt.Axis(labelLimit=520))
-    tooltip = [alt.Tooltip("indikaattori:N", title="Indikaattori"),
-               alt.Tooltip("kunta:N", title="Kunta"), alt.Tooltip("arvo:N", title="Arvo"),
-               alt.Tooltip("vali:N", title=charts.CI_LABEL),
-               alt.Tooltip("vertailuarvo:N", title="Vertailuarvo"),
-               alt.Tooltip("vertailu:N", title="Vertailu"),
-               alt.Tooltip("vuosi:Q", title="Vuosi", format="d")]
-    base = alt.Chart(alt.Data(name=HEAT_DATA))
-    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        x=x, y=y, fill=alt.Fill("vertailu:N", scale=outcome_scale(),
-                                legend=alt.Legend(title=legend_title, orient="bottom",
-                                                  direction="horizontal", columns=6,
-                                                  symbolStrokeColor=charts.OUTLINE,
-                                                  symbolStrokeWidth=1)),
-        tooltip=tooltip)
-    text = base.mark_text(fontSize=11).encode(
-        x=x, y=y, text="arvo:N",
-        color=alt.condition("datum.light", alt.value("white"), alt.value("#1B1B1B")),
-        tooltip=tooltip)
-    width = max(240, 58 * len(munis))
-    chart = alt.layer(cells, text).properties(width=width, height=alt.Step(26))
-    chart = charts.finnish(chart)
-    chart["datasets"] = {HEAT_DATA: _records(data)}
-    return chart
+    x = _field("kunta", sort=munis, title=None,
+               axis={"orient": "top", "labelAngle": -40, "labelLimit": 140})
+    y = _field("indikaattori", sort=order, title=None, axis={"labelLimit": 520})
+    tooltip = [_tip("indikaattori", "Indikaattori"), _tip("kunta", "Kunta"),
+               _tip("arvo", "Arvo"), _tip("vali", charts.CI_LABEL),
+               _tip("vertailuarvo", "Vertailuarvo"), _tip("vertailu", "Vertailu"),
+               _tip("vuosi", "Vuosi", "quantitative", format="d")]
+    legend = {"title": legend_title, "orient": "bottom", "direction": "horizontal",
+              "columns": 6, "symbolStrokeColor": charts.OUTLINE, "symbolStrokeWidth": 1,
+              "labelLimit": LEGEND_LABEL_LIMIT, "titleLimit": 900}
+    cells = {
+        "mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
+        "encoding": {"x": x, "y": y, "fill": _field("vertailu", scale=outcome_scale(),
+                                                    legend=legend),
+                     "tooltip": tooltip},
+    }
+    text = {
+        "mark": {"type": "text", "fontSize": 11},
+        "encoding": {"x": x, "y": y, "text": _field("arvo"),
+                     "color": {"condition": {"test": "datum.light", "value": "white"},
+                               "value": "#1B1B1B"},
+                     "tooltip": tooltip},
+    }
+    return charts._spec({
+        "data": {"name": HEAT_DATA},
+        "layer": [cells, text],
+        "width": max(240, 58 * len(munis)), "height": {"step": 26},
+        "datasets": {HEAT_DATA: charts._records(data)},
+    })
 
 
 def dots(rows: pd.DataFrame, benchmark_names: dict[str, str], width: int = 560,
-         title: str = "Arvot, luottamusvälit ja vertailuarvot") -> charts.ChartLike:
+         title: str = "Arvot, luottamusvälit ja vertailuarvot") -> charts.Spec:
     """One panel per indicator: each municipality's value, 95 % whisker and its benchmark.
 
     A vertical rule marks the benchmark when every municipality has the same one; a tick on
@@ -102,7 +104,7 @@ def dots(rows: pd.DataFrame, benchmark_names: dict[str, str], width: int = 560,
     of the area).
     """
     if rows is None or rows.empty or rows["value"].notna().sum() == 0:
-        return charts.empty_chart()
+        return charts.empty_spec()
     data = _cells(rows[rows["value"].notna()], benchmark_names)
     heads, order = {}, []
     for iid, part in data.groupby("indicator_id", sort=False):
@@ -125,51 +127,54 @@ def dots(rows: pd.DataFrame, benchmark_names: dict[str, str], width: int = 560,
     data = data[["otsikko", "municipality", "value", "lo", "hi", "benchmark_value",
                  "bench_common", "vertailu", "arvo", "vali", "vertailuarvo", "vuosi",
                  "small"]].rename(columns={"municipality": "kunta", "benchmark_value": "bench"})
-    x = alt.X("value:Q", scale=alt.Scale(zero=False, nice=True), title=None,
-              axis=alt.Axis(format=charts.AXIS_FORMAT, tickCount=5, grid=True))
-    y = alt.Y("kunta:N", sort=None, title=None,
-              axis=alt.Axis(labelLimit=170, ticks=False, domain=False, grid=False))
-    tooltip = [alt.Tooltip("kunta:N", title="Kunta"), alt.Tooltip("arvo:N", title="Arvo"),
-               alt.Tooltip("vali:N", title=charts.CI_LABEL),
-               alt.Tooltip("vertailu:N", title="Vertailu"),
-               alt.Tooltip("vertailuarvo:N", title="Vertailuarvo"),
-               alt.Tooltip("vuosi:Q", title="Vuosi", format="d")]
-    base = alt.Chart()
-    rule = base.transform_filter("isValid(datum.bench_common)").mark_rule(
-        color="#333333", strokeDash=[5, 3], strokeWidth=1.5).encode(x=alt.X("bench_common:Q"))
-    ticks = base.transform_filter("isValid(datum.bench)").mark_tick(
-        color="#333333", thickness=2, size=18).encode(
-        x=alt.X("bench:Q"), y=y, tooltip=[alt.Tooltip("kunta:N", title="Kunta"),
-                                          alt.Tooltip("vertailuarvo:N", title="Vertailuarvo")])
-    whiskers = base.transform_filter("isValid(datum.lo) && isValid(datum.hi)").mark_rule(
-        strokeWidth=2, color="#6B6B6B").encode(
-        x=alt.X("lo:Q"), x2="hi:Q", y=y,
-        tooltip=[alt.Tooltip("kunta:N", title="Kunta"), alt.Tooltip("vali:N", title=charts.CI_LABEL)])
-    points = base.mark_point(filled=True, size=140, stroke=charts.OUTLINE, strokeWidth=1.2,
-                             opacity=1).encode(
-        x=x, y=y, fill=alt.Fill("vertailu:N", scale=outcome_scale(),
-                                legend=alt.Legend(title=f"Vertailu ({charts.CI_LABEL})",
-                                                  orient="top", direction="horizontal",
-                                                  columns=6, symbolStrokeColor=charts.OUTLINE,
-                                                  symbolStrokeWidth=1)),
-        tooltip=tooltip)
-    layered = alt.layer(rule, ticks, whiskers, points).properties(width=width,
-                                                                  height=alt.Step(24))
+    x = _field("value", "quantitative", scale={"zero": False, "nice": True}, title=None,
+               axis={"format": charts.AXIS_FORMAT, "tickCount": 5, "grid": True})
+    y = _field("kunta", sort=None, title=None,
+               axis={"labelLimit": 170, "ticks": False, "domain": False, "grid": False})
+    tooltip = [_tip("kunta", "Kunta"), _tip("arvo", "Arvo"), _tip("vali", charts.CI_LABEL),
+               _tip("vertailu", "Vertailu"), _tip("vertailuarvo", "Vertailuarvo"),
+               _tip("vuosi", "Vuosi", "quantitative", format="d")]
+    rule = {
+        "transform": [{"filter": "isValid(datum.bench_common)"}],
+        "mark": {"type": "rule", "color": "#333333", "strokeDash": [5, 3], "strokeWidth": 1.5},
+        "encoding": {"x": _field("bench_common", "quantitative")},
+    }
+    ticks = {
+        "transform": [{"filter": "isValid(datum.bench)"}],
+        "mark": {"type": "tick", "color": "#333333", "thickness": 2, "size": 18},
+        "encoding": {"x": _field("bench", "quantitative"), "y": y,
+                     "tooltip": [_tip("kunta", "Kunta"), _tip("vertailuarvo", "Vertailuarvo")]},
+    }
+    whiskers = {
+        "transform": [{"filter": "isValid(datum.lo) && isValid(datum.hi)"}],
+        "mark": {"type": "rule", "strokeWidth": 2, "color": "#6B6B6B"},
+        "encoding": {"x": _field("lo", "quantitative"), "x2": {"field": "hi"}, "y": y,
+                     "tooltip": [_tip("kunta", "Kunta"), _tip("vali", charts.CI_LABEL)]},
+    }
+    legend = {"title": f"Vertailu ({charts.CI_LABEL})", "orient": "top",
+              "direction": "horizontal", "columns": 6, "symbolStrokeColor": charts.OUTLINE,
+              "symbolStrokeWidth": 1, "labelLimit": LEGEND_LABEL_LIMIT}
+    points = {
+        "mark": {"type": "point", "filled": True, "size": 140, "stroke": charts.OUTLINE,
+                 "strokeWidth": 1.2, "opacity": 1},
+        "encoding": {"x": x, "y": y,
+                     "fill": _field("vertailu", scale=outcome_scale(), legend=legend),
+                     "tooltip": tooltip},
+    }
     subtitle = [f"Vaakaviiva: {charts.CI_LABEL}. Pystyviiva ja -merkki: vertailuarvo."]
     smalls = sorted(set(data.loc[data["small"], "kunta"]))
     if smalls:
         subtitle.append(f"Pienet kunnat ({', '.join(smalls)}): luvut vaihtelevat "
                         "satunnaisesti ja luottamusvälit ovat leveitä.")
-    chart = layered.facet(
-        row=alt.Row("otsikko:N", sort=order, title=None,
-                    header=alt.Header(labelExpr="split(datum.value, '|')", labelAngle=0,
-                                      labelOrient="top", labelAnchor="start",
-                                      labelFontWeight="bold",
-                                      labelFontSize=charts.FONT_SIZES["title"],
-                                      labelLimit=width + 200)),
-        spacing=22, data=alt.Data(name=DOT_DATA),
-    ).resolve_scale(x="independent", y="independent").properties(title=alt.TitleParams(
-        text=title, subtitle=subtitle, fontSize=charts.FONT_SIZES["chart_title"]))
-    chart = charts.finnish(chart)
-    chart["datasets"] = {DOT_DATA: _records(data)}
-    return chart
+    header = charts._header(labelAngle=0, labelOrient="top", labelLimit=width + 200)
+    return charts._spec({
+        "data": {"name": DOT_DATA},
+        "facet": {"row": _field("otsikko", sort=order, title=None, header=header)},
+        "spacing": 22,
+        "spec": {"layer": [rule, ticks, whiskers, points], "width": width,
+                 "height": {"step": 24}},
+        "resolve": {"scale": {"x": "independent", "y": "independent"}},
+        "title": {"text": title, "subtitle": subtitle,
+                  "fontSize": charts.FONT_SIZES["chart_title"]},
+        "datasets": {DOT_DATA: charts._records(data)},
+    })

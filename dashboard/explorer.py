@@ -1,6 +1,6 @@
 """The indicator explorer's logic: search, metadata, time series with intervals, its chart.
 
-Pure (no Streamlit, no DuckDB): warehouse frames in, frames and Altair charts out.
+Pure (no Streamlit, no DuckDB): warehouse frames in, frames and Vega-Lite specs (dicts) out.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ import math
 import unicodedata
 from collections.abc import Mapping, Sequence
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -34,6 +33,8 @@ METADATA_TEXTS = (("Kuvaus", "description_fi"), ("Tulkinta", "interpretation_fi"
                   ("Tulkinnan rajoitukset", "limits_fi"), ("Huomioitavaa", "notices_fi"))
 SERIES_DATA = "series"
 MAX_REGIONS = 12  # beyond this a line chart is spaghetti; the page says so
+LEGEND_LABEL_LIMIT = 400  # px; on the legend itself, so no theme default (160) cuts names
+_field, _tip = charts._field, charts._tip
 
 
 def _fold(text) -> str:
@@ -156,13 +157,30 @@ REGION_PALETTE = ["#1B1B1B", "#4E79A7", "#E15759", "#76B7B2", "#59A14F", "#EDC94
 GENDER_DASH = {"total": [1, 0], "male": [6, 3], "female": [2, 2]}
 
 
+def _offsets(n: int, span_years: int, width: int) -> list[float]:
+    """Per-series x shift (in years) so whiskers of one year sit side by side, not on top.
+
+    At most 6 px between neighbours and 45 % of a year's width for all of them together;
+    centred on the year, so the middle series stays on it.
+    """
+    if n < 2:
+        return [0.0] * n
+    px_per_year = width / max(1, span_years)
+    step = min(6.0, 0.45 * px_per_year / (n - 1)) / px_per_year
+    return [(i - (n - 1) / 2) * step for i in range(n)]
+
+
 def series_chart(frame: pd.DataFrame, ind: Mapping, width: int = 720,
-                 height: int = 320) -> charts.ChartLike:
-    """Lines per region (colour) and gender (dash), 95 % intervals as vertical whiskers."""
+                 height: int = 320) -> charts.Spec:
+    """Lines per region (colour) and gender (dash), 95 % intervals as vertical whiskers.
+
+    Series are shifted a little sideways (`x`, the year plus a fixed offset per series) so
+    that the whiskers of one year do not overlap; tooltips and the axis still say the year.
+    """
     data = frame.dropna(subset=["value"])
     if data.empty:
-        return charts.empty_chart()
-    d = int(ind.get("decimals") or 1)
+        return charts.empty_spec()
+    d = charts._decimals(ind)  # (0 decimals stays 0)
     data = data.assign(
         sarja=[f"{a}, {t(f'gender.{g}')}" if data["gender"].nunique() > 1 else a
                for a, g in zip(data["alue"], data["gender"], strict=True)],
@@ -171,42 +189,58 @@ def series_chart(frame: pd.DataFrame, ind: Mapping, width: int = 720,
         vali=[interval(lo, hi, d) for lo, hi in zip(data["lo"], data["hi"], strict=True)],
         year=data["year"].astype(int),
     )[["alue", "sukupuoli", "sarja", "year", "value", "lo", "hi", "arvo", "vali"]]
+    years = (int(data["year"].min()), int(data["year"].max()))
+    series_order = list(dict.fromkeys(data["sarja"]))
+    whiskered = bool((data["lo"].notna() & data["hi"].notna()).any())
+    offsets = (_offsets(len(series_order), years[1] - years[0] + 1, width) if whiskered
+               else [0.0] * len(series_order))
+    shift = dict(zip(series_order, offsets, strict=True))
+    data = data.assign(x=data["year"] + data["sarja"].map(shift))
     regions = list(dict.fromkeys(data["alue"]))
     genders = [t(f"gender.{g}") for g in comparison.GENDERS]
-    color = alt.Color("alue:N", title="Alue", sort=regions,
-                      scale=alt.Scale(domain=regions, range=REGION_PALETTE[:len(regions)]),
-                      legend=alt.Legend(orient="right"))
-    dash = alt.StrokeDash("sukupuoli:N", title="Sukupuoli",
-                          scale=alt.Scale(domain=genders,
-                                          range=[GENDER_DASH[g] for g in comparison.GENDERS]),
-                          legend=alt.Legend(orient="right", symbolType="stroke",
-                                            symbolStrokeWidth=2.5, symbolSize=400)
-                          if data["sukupuoli"].nunique() > 1 else None)
-    years = (int(data["year"].min()), int(data["year"].max()))
-    x = alt.X("year:Q", title="Vuosi", scale=alt.Scale(domain=list(years), nice=False,
-                                                      padding=8),
-              axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True))
-    y = alt.Y("value:Q", title=UNIT_NAMES.get(ind.get("unit"), None),
-              scale=alt.Scale(zero=False, nice=True), axis=alt.Axis(format=charts.AXIS_FORMAT))
-    tooltip = [alt.Tooltip("alue:N", title="Alue"), alt.Tooltip("sukupuoli:N", title="Sukupuoli"),
-               alt.Tooltip("year:Q", title="Vuosi", format="d"),
-               alt.Tooltip("arvo:N", title="Arvo"), alt.Tooltip("vali:N", title=charts.CI_LABEL)]
-    base = alt.Chart(alt.Data(name=SERIES_DATA))
-    whiskers = base.transform_filter("isValid(datum.lo) && isValid(datum.hi)").mark_rule(
-        strokeWidth=1.5, opacity=0.55).encode(x=x, y=alt.Y("lo:Q"), y2="hi:Q", color=color,
-                                             tooltip=tooltip)
-    lines = base.mark_line(strokeWidth=2.2).encode(x=x, y=y, color=color, strokeDash=dash,
-                                                   detail="sarja:N")
-    points = base.mark_point(filled=True, size=40, opacity=1).encode(x=x, y=y, color=color,
-                                                                     tooltip=tooltip)
+    legend_limit = {"labelLimit": LEGEND_LABEL_LIMIT}
+    color = _field("alue", title="Alue", sort=regions,
+                   scale={"domain": regions, "range": REGION_PALETTE[:len(regions)]},
+                   legend={"orient": "right", **legend_limit})
+    dash = _field("sukupuoli", title="Sukupuoli",
+                  scale={"domain": genders, "range": [GENDER_DASH[g] for g in comparison.GENDERS]},
+                  legend={"orient": "right", "symbolType": "stroke", "symbolStrokeWidth": 2.5,
+                          "symbolSize": 400, **legend_limit}
+                  if data["sukupuoli"].nunique() > 1 else None)
+    pad = max(abs(v) for v in offsets)
+    x = _field("x", "quantitative", title="Vuosi",
+               scale={"domain": [years[0] - pad, years[1] + pad], "nice": False, "padding": 8},
+               axis={"format": "d", "tickMinStep": 1, "labelOverlap": True})
+    y = _field("value", "quantitative", title=UNIT_NAMES.get(ind.get("unit"), None),
+               scale={"zero": False, "nice": True}, axis={"format": charts.AXIS_FORMAT})
+    tooltip = [_tip("alue", "Alue"), _tip("sukupuoli", "Sukupuoli"),
+               _tip("year", "Vuosi", "quantitative", format="d"),
+               _tip("arvo", "Arvo"), _tip("vali", charts.CI_LABEL)]
+    whiskers = {
+        "transform": [{"filter": "isValid(datum.lo) && isValid(datum.hi)"}],
+        "mark": {"type": "rule", "strokeWidth": 1.5, "opacity": 0.55},
+        "encoding": {"x": x, "y": _field("lo", "quantitative"), "y2": {"field": "hi"},
+                     "color": color, "tooltip": tooltip},
+    }
+    lines = {
+        "mark": {"type": "line", "strokeWidth": 2.2},
+        "encoding": {"x": x, "y": y, "color": color, "strokeDash": dash,
+                     "detail": _field("sarja")},
+    }
+    points = {
+        "mark": {"type": "point", "filled": True, "size": 40, "opacity": 1},
+        "encoding": {"x": x, "y": y, "color": color, "tooltip": tooltip},
+    }
     title = charts.wrap(ind.get("title_fi") or str(ind["indicator_id"]), 90, 2)
-    chart = alt.layer(whiskers, lines, points).properties(
-        width=width, height=height,
-        title=alt.TitleParams(text=title, subtitle=f"Pystyviivat: {charts.CI_LABEL} (kun "
-                              "osoittaja tunnetaan). Vuodet "
-                              f"{years[0]}–{years[1]}.",
-                              fontSize=charts.FONT_SIZES["chart_title"]))
-    chart = charts.finnish(chart)
-    chart["datasets"] = {SERIES_DATA: [{k: charts._plain(v) for k, v in r.items()}
-                                       for r in data.to_dict("records")]}
-    return chart
+    return charts._spec({
+        "data": {"name": SERIES_DATA},
+        "layer": [whiskers, lines, points],
+        "width": width, "height": height,
+        "title": {"text": title,
+                  "subtitle": f"Pystyviivat: {charts.CI_LABEL} (kun osoittaja tunnetaan). "
+                              f"Vuodet {years[0]}–{years[1]}."
+                              + (" Sarjat on siirretty hieman sivuttain, jotta välit "
+                                 "erottuvat." if pad else ""),
+                  "fontSize": charts.FONT_SIZES["chart_title"]},
+        "datasets": {SERIES_DATA: charts._records(data)},
+    })

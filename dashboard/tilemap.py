@@ -3,14 +3,14 @@
 No map files or tile servers: each municipality is one square at a (row, column) that
 roughly follows geography. The grid is configuration-like data keyed by the official
 municipality code, so another county replaces `GRID` (or passes its own `grid`); any
-municipality without a position is listed under the map instead of disappearing.
+municipality without a position is listed under the map instead of disappearing. The chart
+is a plain Vega-Lite dict (charts.py says why).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-import altair as alt
 import pandas as pd
 
 from dashboard import analysis, charts
@@ -76,10 +76,10 @@ def quintile_label(q) -> str:
 
 
 def chart(tiles: pd.DataFrame, decimals: int, legend_title: str, title: str = "",
-          tile: int = 86) -> charts.ChartLike:
+          tile: int = 86) -> charts.Spec:
     """Squares on the grid, filled by quintile, with the name and value written inside."""
     if tiles is None or tiles.empty:
-        return charts.empty_chart()
+        return charts.empty_spec()
     data = tiles.assign(
         viidennes=[quintile_label(q) for q in tiles["quintile"]],
         arvo=[number(v, decimals) for v in tiles["value"]],
@@ -88,30 +88,28 @@ def chart(tiles: pd.DataFrame, decimals: int, legend_title: str, title: str = ""
     )[["name_fi", "nimi", "row", "col", "value", "arvo", "viidennes", "dark"]]
     labels = [quintile_label(q) for q in range(1, 6)] + [NO_DATA]
     n_rows, n_cols = int(data["row"].max()) + 1, int(data["col"].max()) + 1
-    x = alt.X("col:O", axis=None, scale=alt.Scale(domain=list(range(n_cols)), paddingInner=0.06))
-    y = alt.Y("row:O", axis=None, scale=alt.Scale(domain=list(range(n_rows)), paddingInner=0.06))
-    tooltip = [alt.Tooltip("name_fi:N", title="Kunta"), alt.Tooltip("arvo:N", title="Arvo"),
-               alt.Tooltip("viidennes:N", title="Viidennes")]
-    base = alt.Chart(alt.Data(name=TILE_DATA))
-    squares = base.mark_rect(stroke="#6B6B6B", strokeWidth=1).encode(
-        x=x, y=y, fill=alt.Fill("viidennes:N", title=charts.wrap(legend_title, 34, 4),
-                                scale=alt.Scale(domain=labels,
-                                                range=[*QUINTILE_COLORS, NO_DATA_COLOR]),
-                                legend=alt.Legend(orient="right", symbolStrokeColor="#6B6B6B",
-                                                  symbolStrokeWidth=1, titleLimit=260,
-                                                  labelLimit=200)),
-        tooltip=tooltip)
-    color = alt.condition("datum.dark", alt.value("white"), alt.value("#1B1B1B"))
-    names = base.mark_text(fontSize=11, fontWeight="bold", dy=-8).encode(
-        x=x, y=y, text="nimi:N", color=color, tooltip=tooltip)
-    vals = base.mark_text(fontSize=11, dy=9).encode(x=x, y=y, text="arvo:N", color=color,
-                                                    tooltip=tooltip)
-    layered = alt.layer(squares, names, vals).properties(width=tile * n_cols,
-                                                         height=tile * n_rows)
+    x = {"field": "col", "type": "ordinal", "axis": None,
+         "scale": {"domain": list(range(n_cols)), "paddingInner": 0.06}}
+    y = {"field": "row", "type": "ordinal", "axis": None,
+         "scale": {"domain": list(range(n_rows)), "paddingInner": 0.06}}
+    tooltip = [charts._tip("name_fi", "Kunta"), charts._tip("arvo", "Arvo"),
+               charts._tip("viidennes", "Viidennes")]
+    fill = {"field": "viidennes", "type": "nominal", "title": charts.wrap(legend_title, 34, 4),
+            "scale": {"domain": labels, "range": [*QUINTILE_COLORS, NO_DATA_COLOR]},
+            "legend": {"orient": "right", "symbolStrokeColor": "#6B6B6B",
+                       "symbolStrokeWidth": 1, "titleLimit": 260, "labelLimit": 200}}
+    color = {"condition": {"test": "datum.dark", "value": "white"}, "value": "#1B1B1B"}
+    squares = {"mark": {"type": "rect", "stroke": "#6B6B6B", "strokeWidth": 1},
+               "encoding": {"x": x, "y": y, "fill": fill, "tooltip": tooltip}}
+    names = {"mark": {"type": "text", "fontSize": 11, "fontWeight": "bold", "dy": -8},
+             "encoding": {"x": x, "y": y, "text": charts._field("nimi"), "color": color,
+                          "tooltip": tooltip}}
+    vals = {"mark": {"type": "text", "fontSize": 11, "dy": 9},
+            "encoding": {"x": x, "y": y, "text": charts._field("arvo"), "color": color,
+                         "tooltip": tooltip}}
+    body = {"data": {"name": TILE_DATA}, "layer": [squares, names, vals],
+            "width": tile * n_cols, "height": tile * n_rows}
     if title:
-        layered = layered.properties(
-            title=alt.TitleParams(text=title, fontSize=charts.FONT_SIZES["chart_title"]))
-    out = charts.finnish(layered)
-    out["datasets"] = {TILE_DATA: [{k: charts._plain(v) for k, v in r.items()}
-                                   for r in data.to_dict("records")]}
-    return out
+        body["title"] = {"text": title, "fontSize": charts.FONT_SIZES["chart_title"]}
+    body["datasets"] = {TILE_DATA: charts._records(data)}
+    return charts._spec(body)

@@ -3,6 +3,7 @@
 import json
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -68,8 +69,10 @@ def test_default_view_compares_the_first_group(app_env):
     assert set(shown[comparison.COL_RANK_AREA]) - {"–"}
     ranks = [tuple(map(int, r.split("/"))) for r in shown[comparison.COL_RANK_AREA] if r != "–"]
     assert all(1 <= r <= n <= 22 for r, n in ranks) and any(n == 22 for _, n in ranks)
-    # The county demo holds only the area's municipalities: no fake national rank.
-    assert set(shown[comparison.COL_RANK_COUNTRY]) == {"–"}
+    # The county demo holds only the area's municipalities: no fake national rank, and no
+    # column of dashes for it.
+    assert comparison.COL_RANK_COUNTRY not in shown.columns
+    assert any("Koko maan sijaa ei voi laskea" in c.value for c in at.caption)
     # Adult surveys exist only for the county: said in a message, not silently dropped.
     assert any("vain hyvinvointialueelle" in i.value for i in at.info)
     charts = specs(at)
@@ -166,23 +169,52 @@ def test_every_municipality_and_every_indicator(app_env):
     assert missing and len(at.info) >= 1
 
 
-def test_downloads_hold_exactly_the_table_on_screen(app_env, downloads):
+def test_downloads_hold_the_rows_and_values_of_the_table_on_screen(app_env, downloads):
+    """The contract: the same rows in the same order and the same values, machine-readable.
+
+    The screen shows the interval as one "lo–hi" text column (so the table fits the page);
+    the downloads hold it as two numeric columns, the bounds shown. Every other column has
+    the same name and value on screen and in both files; numbers are rounded to the
+    decimals shown; the quintile is an integer.
+    """
     at = open_compare(group="aanekoski-laukaa", priority="mental_wellbeing")
     screen = table(at)
     buttons = {b.proto.label: b for b in at.get("download_button")}
     source, csv = dl.read_csv(downloads(buttons["Lataa CSV"]))
     psource, parquet = dl.read_parquet(downloads(buttons["Lataa Parquet"]))
     assert "THL, Sotkanet" in source and "CC BY 4.0" in source and source == psource
-    assert list(csv.columns) == list(screen.columns) == list(parquet.columns)
-    assert len(csv) == len(screen) == len(parquet)
-    names = at.session_state["cmp_inds"]
-    assert names  # the decimals of each row come from its indicator
-    for col in screen.columns:
+    assert list(csv.columns) == list(parquet.columns)
+    expected = [c for c in screen.columns if c != comparison.COL_CI]
+    at_ci = list(screen.columns).index(comparison.COL_CI)
+    expected[at_ci:at_ci] = [comparison.COL_LO, comparison.COL_HI]
+    assert list(csv.columns) == expected
+    assert len(csv) == len(screen) == len(parquet) > 0
+    assert at.session_state["cmp_inds"]  # the decimals of each row come from its indicator
+    compared = 0
+    for col in (c for c in screen.columns if c != comparison.COL_CI):
         for shown, c, p in zip(screen[col], csv[col], parquet[col], strict=True):
             if col in comparison.NUMBER_COLUMNS:
                 decimals = len(shown.split(",")[1]) if "," in shown else 0
                 assert number(c, decimals) == shown == number(p, decimals), (col, shown, c, p)
-            elif col == comparison.COL_YEAR:
-                assert str(int(c)) == shown == str(int(p))
+            elif col in (comparison.COL_YEAR, comparison.COL_QUINTILE):
+                assert (shown == "–" and pd.isna(c) and pd.isna(p)) or (
+                    str(int(c)) == shown == str(int(p))), (col, shown, c, p)
             else:
                 assert (shown == "–" and (c != c or c == "–")) or str(c) == shown == str(p)
+            compared += 1
+    # The interval: "lo–hi" on screen, the same two numbers (as shown) in the files.
+    for shown, row_c, row_p in zip(screen[comparison.COL_CI],
+                                   csv[[comparison.COL_LO, comparison.COL_HI]].itertuples(
+                                       index=False),
+                                   parquet[[comparison.COL_LO, comparison.COL_HI]].itertuples(
+                                       index=False), strict=True):
+        if shown == "–":
+            assert all(v != v for v in (*row_c, *row_p))
+            continue
+        lo, hi = shown.split("–")
+        decimals = len(lo.split(",")[1]) if "," in lo else 0
+        assert (number(row_c[0], decimals), number(row_c[1], decimals)) == (lo, hi)
+        assert (number(row_p[0], decimals), number(row_p[1], decimals)) == (lo, hi)
+        compared += 1
+    assert compared == len(screen) * len(screen.columns)
+    assert (screen[comparison.COL_CI] != "–").any()

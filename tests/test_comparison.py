@@ -8,7 +8,8 @@ import tomllib
 import pandas as pd
 import pytest
 
-from dashboard import analysis, comparison, explorer, tilemap
+from dashboard import analysis, comparison, comparison_charts, explorer, tilemap
+from dashboard.formatting import number
 from tests.warehouse_fixtures import ROOT
 
 AREA, COUNTRY, OTHER_AREA = 1000, 2000, 3000
@@ -241,5 +242,120 @@ def test_layout_lists_municipalities_without_a_tile():
     q = dict(zip(pd.concat([placed, unplaced])["name_fi"],
                  pd.concat([placed, unplaced])["quintile"], strict=True))
     assert q["Iso"] == 5 and q["Keski"] == 2 and pd.isna(q["Muu B"])
-    spec = tilemap.chart(placed, 1, "Viidennes").to_dict()
+    spec = tilemap.chart(placed, 1, "Viidennes")
     assert spec["config"]["locale"]["number"]["decimal"] == ","
+
+
+# --- the table on screen and in the downloads -------------------------------------------
+
+
+def test_screen_table_joins_the_interval_and_keeps_every_other_value():
+    result = build()
+    typed, decimals = comparison.table(result.rows)
+    shown = comparison.screen_table(typed, decimals)
+    assert len(shown) == len(typed)
+    assert comparison.COL_CI in shown.columns
+    assert comparison.COL_LO not in shown.columns and comparison.COL_HI not in shown.columns
+    i = list(result.rows.index[(result.rows["indicator_id"] == 10)
+                               & (result.rows["region_id"] == 2)])[0]
+    assert shown[comparison.COL_CI][i] == (f"{number(typed[comparison.COL_LO][i], 1)}–"
+                                           f"{number(typed[comparison.COL_HI][i], 1)}")
+    no_ci = list(result.rows.index[result.rows["lo"].isna()])
+    assert no_ci and all(shown[comparison.COL_CI][j] == "–" for j in no_ci)
+    assert set(shown[comparison.COL_QUINTILE]) <= {"1", "2", "3", "4", "5", "–"}
+    assert str(typed[comparison.COL_QUINTILE].dtype) == "Int64"
+
+
+def test_no_national_rank_column_without_other_counties():
+    result = build(regions=regions(with_other_county=False))
+    typed, _ = comparison.table(result.rows, result.country_rank_available)
+    assert comparison.COL_RANK_COUNTRY not in typed.columns
+
+
+# --- chart specs (plain dicts: validated here, as Altair no longer does) -----------------
+
+BENCH_NAMES = {"area": "Alue", "rest_of_area": "muu alue", "country": "koko maa"}
+
+
+def series_frame():
+    ind = {"indicator_id": 10, "unit": "percent", "comparison": "proportion", "decimals": 1,
+           "title_fi": "Osuus %"}
+    o = pd.concat([obs()[obs()["indicator_id"] == 10].assign(gender=g)
+                   for g in ("total", "female")], ignore_index=True)
+    return explorer.series(o, ind, {1: "Iso", 2: "Keski", AREA: "Keski-Suomen "
+                                    "hyvinvointialue, pitkä nimi"}, [AREA, 1, 2]), ind
+
+
+def compare_specs():
+    rows = build().rows
+    munis = regions()[regions()["category"] == "KUNTA"]
+    placed, _ = tilemap.layout(munis, {1: 5.0, 2: 1.0, 3: 3.0},
+                               {"001": (0, 0), "002": (0, 1), "003": (1, 0)})
+    frame, ind = series_frame()
+    return {
+        "heatmap": comparison_charts.heatmap(rows, "Vertailu", BENCH_NAMES,
+                                             ["Iso", "Keski", "Pieni"]),
+        "dots": comparison_charts.dots(rows, BENCH_NAMES),
+        "dots_country": comparison_charts.dots(build(benchmark="country").rows, BENCH_NAMES),
+        "series": explorer.series_chart(frame, ind),
+        "series_one": explorer.series_chart(frame[frame["region_id"] == 1], ind),
+        "tiles": tilemap.chart(placed, 1, "Viidennes", "Otsikko"),
+        "heatmap_empty": comparison_charts.heatmap(rows.iloc[0:0], "x", BENCH_NAMES),
+        "dots_empty": comparison_charts.dots(rows.iloc[0:0], BENCH_NAMES),
+        "series_empty": explorer.series_chart(frame.iloc[0:0], ind),
+        "tiles_empty": tilemap.chart(placed.iloc[0:0], 1, "Viidennes"),
+    }
+
+
+def test_compare_and_explore_specs_are_valid_vega_lite():
+    """The builders write dicts (Altair's validation was most of the page): check them here."""
+    import json
+
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema import core
+
+    from dashboard import charts
+
+    schema = core.load_schema()
+    for name, spec in compare_specs().items():
+        assert isinstance(spec, dict), name
+        validate_jsonschema(spec, schema)
+        assert spec["$schema"] == charts.alt.SCHEMA_URL, name
+        assert spec["config"]["locale"]["number"]["decimal"] == ",", name
+        json.dumps(spec, allow_nan=False)  # Vega gets JSON: no NaN or Infinity in the data
+
+
+def test_compare_and_explore_specs_render_offline():
+    import vl_convert as vlc
+
+    for name, spec in compare_specs().items():
+        assert vlc.vegalite_to_png(spec).startswith(b"\x89PNG"), name
+
+
+def test_series_whiskers_of_one_year_sit_side_by_side():
+    frame, ind = series_frame()
+    spec = explorer.series_chart(frame, ind)
+    data = spec["datasets"][explorer.SERIES_DATA]
+    by_year: dict = {}
+    for r in data:
+        assert abs(r["x"] - r["year"]) < 0.5  # still on its year
+        by_year.setdefault(r["year"], []).append(r["x"])
+    assert all(len(set(xs)) == len(xs) for xs in by_year.values())  # no two on one x
+    whiskers, lines, points = spec["layer"]
+    assert whiskers["encoding"]["x"]["field"] == points["encoding"]["x"]["field"] == "x"
+    # tooltips and the axis say the year, not the shifted position
+    assert {"field": "year", "type": "quantitative", "title": "Vuosi",
+            "format": "d"} in points["encoding"]["tooltip"]
+    # one series: nothing to separate, nothing shifted
+    one = explorer.series_chart(frame[(frame["region_id"] == 1)
+                                      & (frame["gender"] == "total")], ind)
+    assert all(r["x"] == r["year"] for r in one["datasets"][explorer.SERIES_DATA])
+
+
+def test_long_legend_labels_are_not_cut():
+    frame, ind = series_frame()
+    spec = explorer.series_chart(frame, ind)
+    legend = spec["layer"][0]["encoding"]["color"]["legend"]
+    # on the legend itself, so a theme's legend config (Vega's default is 160 px) cannot cut
+    assert legend["labelLimit"] >= 7 * len("Keski-Suomen hyvinvointialue, pitkä nimi")
+    assert compare_specs()["heatmap"]["layer"][0]["encoding"]["fill"]["legend"]["labelLimit"] >= 300

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, comparison, comparison_charts, data, params, table_files, views
+from dashboard import charts, comparison, comparison_views, data, params, table_files, views
 from dashboard.formatting import md_escape
 from dashboard.frame import built_text
 from dashboard.texts import outcome_name, priority_name, t
@@ -25,7 +25,7 @@ ind_names = dict(zip(indicators["indicator_id"].astype(int), indicators["short_f
 ind_ids = list(ind_names)
 ind_priority = dict(zip(indicators["indicator_id"].astype(int), indicators["priority"],
                         strict=True))
-area_name = regions.set_index("region_id")["name_fi"].get(area_id, t("benchmark.area"))
+area_name = comparison_views.area_name(version)
 
 
 def priority_indicators(priority: str) -> list[int]:
@@ -93,6 +93,31 @@ if chosen_inds == priority_indicators(st.session_state["cmp_priority"]):
 st.query_params.from_dict(query)
 
 
+# Short labels and fixed widths so the essential columns fit a 1400 px window with the
+# sidebar; the full names are the help tooltips (and the download's column names).
+C = comparison
+TABLE_COLUMNS = {
+    C.COL_NAME: st.column_config.TextColumn(width=190),
+    C.COL_MUNI: st.column_config.TextColumn(width=88),
+    C.COL_YEAR: st.column_config.TextColumn(width=50),
+    C.COL_VALUE: st.column_config.TextColumn(width=64),
+    C.COL_CI: st.column_config.TextColumn(width=96, help="95 %:n luottamusväli (alaraja–yläraja); "
+                                          "ladattavassa taulukossa kaksi lukusaraketta"),
+    C.COL_OUTCOME: st.column_config.TextColumn(
+        width=92, help="Arvo vertailukohtaan nähden 95 %:n luottamusvälillä"),
+    C.COL_BENCH: st.column_config.TextColumn(width=88, help="Vertailukohdan arvo"),
+    C.COL_RANK_AREA: st.column_config.TextColumn(
+        "Sija alue", width=72, help=C.COL_RANK_AREA + ": 1 = paras indikaattorin suunnan "
+        "mukaan (kun suuntaa ei ole, 1 = suurin arvo)"),
+    C.COL_RANK_COUNTRY: st.column_config.TextColumn(
+        "Sija maa", width=72, help=C.COL_RANK_COUNTRY + " (1 = paras, kuten yllä)"),
+    C.COL_QUINTILE: st.column_config.TextColumn(
+        "Viidennes", width=76, help=C.COL_QUINTILE + ": 1 = pienimmät arvot, 5 = suurimmat "
+        "(suhteellinen asema, ei arvio hyvästä tai huonosta)"),
+    C.COL_BENCH_WHERE: st.column_config.TextColumn(width=120),
+}
+
+
 def render() -> None:
     if not chosen_munis:
         st.info("Valitse vähintään yksi kunta (tai kuntaryhmä).", icon=":material/info:")
@@ -100,8 +125,8 @@ def render() -> None:
     if not chosen_inds:
         st.info("Valitse vähintään yksi indikaattori (tai painopiste).", icon=":material/info:")
         return
-    result = comparison.build(indicators, obs, regions, chosen_munis, chosen_inds, area_id,
-                              country_id, benchmark, year, gender)
+    selection = (version, tuple(chosen_munis), tuple(chosen_inds), benchmark, year, gender)
+    result = comparison_views.compared(*selection)
     for message in comparison.missing_message(result.missing, ind_names, year, gender):
         st.info(md_escape(message), icon=":material/info:")
     rows = result.rows
@@ -109,8 +134,6 @@ def render() -> None:
         st.warning("Valinnoilla ei löytynyt yhtään kuntatietoa. Vaihda vuotta, sukupuolta tai "
                    "indikaattoreita.", icon=":material/search_off:")
         return
-    bench_names = {"area": area_name, "rest_of_area": t("benchmark.rest_of_area_municipality"),
-                   "country": t("benchmark.country")}
     years_shown = sorted({int(y) for y in rows["year"]})
     st.subheader("Yleiskuva")
     st.caption(
@@ -121,14 +144,13 @@ def render() -> None:
         + ", ".join(str(y) for y in years_shown) + ". Harmaa = ei verrattu (väliä ei voi "
         "laskea, esim. kyselyt ja indeksit).")
     order = [muni_names[m] for m in chosen_munis if m in muni_names]
-    st.altair_chart(comparison_charts.heatmap(rows, t("compare_heatmap_legend"), bench_names,
-                                              order))
+    heat_spec, dots_spec = comparison_views.compare_charts(*selection)
+    st.vega_lite_chart(heat_spec)
     with st.popover("Miten vertailu tehdään?", icon=":material/straighten:"):
         st.markdown(t("method_text"))
 
     st.subheader("Taulukko")
-    typed, decimals = comparison.table(rows)
-    shown = table_files.screen(typed, decimals)
+    shown, typed = comparison_views.compare_table(*selection)
     colors = {outcome_name(k): v for k, v in charts.OUTCOME_COLORS.items()}
     light = {outcome_name("better"), outcome_name("worse")}
 
@@ -138,7 +160,7 @@ def render() -> None:
         return ""
 
     st.dataframe(shown.style.map(paint, subset=[comparison.COL_OUTCOME]), hide_index=True,
-                 column_config={comparison.COL_NAME: st.column_config.TextColumn(width="large")})
+                 column_config={c: TABLE_COLUMNS[c] for c in shown.columns})
     st.caption(t("rank_note") + ("" if result.country_rank_available else
                                  " Koko maan sijaa ei voi laskea: tietovarastossa on vain "
                                  "alueen kunnat."))
@@ -154,9 +176,12 @@ def render() -> None:
     cols[1].download_button("Lataa Parquet", table_files.parquet_bytes(typed, source),
                             f"{stem}.parquet", "application/vnd.apache.parquet",
                             key="cmp_parquet", on_click="ignore", icon=":material/download:")
+    st.caption("Lataukset sisältävät samat rivit ja arvot kuin taulukko (luottamusvälin rajat "
+               "omina lukusarakkeinaan; CSV: UTF-8, puolipiste-erotin ja desimaalipilkku "
+               "Excelille, lähde ensimmäisellä rivillä; Parquet: lähde metatiedoissa).")
 
     st.subheader("Kunnat indikaattoreittain")
-    st.altair_chart(comparison_charts.dots(rows, bench_names))
+    st.vega_lite_chart(dots_spec)
 
 
 render()

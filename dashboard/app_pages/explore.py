@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import comparison, data, explorer, table_files, tilemap, views
+from dashboard import comparison, comparison_views, data, explorer, table_files, tilemap, views
 from dashboard.formatting import md_escape, number
 from dashboard.frame import built_text
 from dashboard.texts import PRIORITY_ORDER, priority_name, t
@@ -91,9 +91,8 @@ def render() -> None:
     if not chosen or not genders:
         st.info("Valitse vähintään yksi alue ja sukupuoli.", icon=":material/info:")
     else:
-        obs = pd.concat([data.observations(version, tuple(chosen), g, (iid,)) for g in genders],
-                        ignore_index=True)
-        frame = explorer.series(obs, ind, names, chosen)
+        frame, series_spec = comparison_views.series_view(version, iid, tuple(chosen),
+                                                          tuple(genders))
         if frame.empty:
             missing = [t(f"gender.{g}") for g in genders]
             st.info(f"Valituille alueille ei ole tietoja ({', '.join(missing)}). Aikuisten "
@@ -103,7 +102,7 @@ def render() -> None:
             absent = [names.get(r, str(r)) for r in chosen if r not in set(frame["region_id"])]
             if absent:
                 st.caption(f"Ei tietoja: {md_escape(', '.join(absent))}.")
-            st.altair_chart(explorer.series_chart(frame, ind))
+            st.vega_lite_chart(series_spec)
             typed, decimals = explorer.series_table(frame, int(ind["decimals"]))
             st.dataframe(table_files.screen(typed, decimals), hide_index=True, height=300)
             source = table_files.source_line(
@@ -135,12 +134,8 @@ def render() -> None:
     if st.session_state.get("exp_year") not in years:
         st.session_state["exp_year"] = years[0]
     year = st.selectbox("Vuosi", years, key="exp_year")
-    here = part[part["year"] == year]
-    values = dict(zip(here["region_id"].astype(int), here["value"].astype(float), strict=True))
-    tiles, unplaced = tilemap.layout(munis, values)
-    st.altair_chart(tilemap.chart(
-        tiles, int(ind["decimals"]), t("quintile_legend"),
-        f"{ind['short_fi'] or ind['title_fi']}, {year} ({t(f'gender.{gender}')})"))
+    tile_spec, unplaced = comparison_views.tile_view(version, iid, gender, int(year))
+    st.vega_lite_chart(tile_spec)
     st.caption("Ruudut sijaitsevat suunnilleen kuntien maantieteellisillä paikoilla. Väri = "
                "viidennes alueen kuntien arvoista tänä vuonna; se kertoo suhteellisen aseman, "
                "ei sitä, onko arvo hyvä vai huono. Pienten kuntien luvut vaihtelevat "
