@@ -56,7 +56,7 @@ def compute(group_id: str, benchmark: str = "area", with_charts: bool = True) ->
     sentences = 0
     for p in PRIORITY_ORDER[:3]:
         strengths, challenges = situation.highlights(rows, p)
-        for r in [*strengths.to_dict("records"), *challenges.to_dict("records")]:
+        for r in [*situation.records(strengths), *situation.records(challenges)]:
             phrases.highlight_sentence(r, benchmark)
             sentences += 1
     specs = 0
@@ -71,7 +71,7 @@ def compute(group_id: str, benchmark: str = "area", with_charts: bool = True) ->
             # The page's own cached builder; the national pseudo-group has no group id.
             pair = (views.overview_charts(sit, p, benchmark, ctx.names[ctx.area_id])
                     if group_id == NATIONAL
-                    else views.priority_charts(version, group_id, benchmark, p))
+                    else views.priority_charts(version, group_id, benchmark, p, _sit=sit))
             # Streamlit serialises each spec to JSON (its data to Arrow) on every run.
             specs += sum(len(json.dumps(spec)) for spec in pair)
     return {"indicators": len(rows), "groups": len(groups), "sentences": sentences,

@@ -304,16 +304,26 @@ def select_highlights(rows: pd.DataFrame, max_each: int = 3) -> tuple[pd.DataFra
 
 def _top(rows: pd.DataFrame, outcome: str, direction: str, max_each: int) -> pd.DataFrame:
     """Rows with the outcome; the reinforcing trend first, then by distance, then by id."""
-    picked = rows[(rows["outcome"] == outcome).to_numpy(dtype=bool)]
-    if picked.empty:
-        return picked.reset_index(drop=True)
-    lead = (picked["trend"] != direction).to_numpy(dtype=int)
-    dist = np.abs(pd.to_numeric(picked["rel_diff"], errors="coerce").to_numpy(dtype=float))
+    at = top_positions(rows["outcome"], rows["trend"], rows["rel_diff"], rows["indicator_id"],
+                       outcome, direction, max_each)
+    return rows.iloc[at].reset_index(drop=True)
+
+
+def top_positions(outcome, trend, rel_diff, indicator_id, wanted: str, direction: str,
+                  max_each: int) -> np.ndarray:
+    """_top's rule on columns: positions of the rows to show, in showing order."""
+    outcome = np.asarray(outcome, dtype=object)
+    picked = np.flatnonzero(outcome == wanted)
+    if not len(picked):
+        return picked
+    lead = (np.asarray(trend, dtype=object)[picked] != direction).astype(int)
+    dist = np.abs(np.asarray(pd.to_numeric(np.asarray(rel_diff)[picked], errors="coerce"),
+                             dtype=float))
     # Largest distance first, unknown distances last; lexsort is stable like mergesort
     # (its last key sorts first).
     far = np.where(np.isnan(dist), np.inf, -dist)
-    order = np.lexsort((picked["indicator_id"].to_numpy(), far, lead))
-    return picked.iloc[order[:max_each]].reset_index(drop=True)
+    order = np.lexsort((np.asarray(indicator_id)[picked], far, lead))
+    return picked[order[:max_each]]
 
 
 def quintiles(values: pd.Series) -> pd.Series:

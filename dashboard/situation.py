@@ -387,9 +387,27 @@ def _series(pooled: dict, obs: dict, area: np.ndarray, country: np.ndarray,
 
 
 def highlights(rows: pd.DataFrame, priority: str, max_each: int = 3):
-    """(strengths, challenges) of one priority, by the 99.8 % rule and the trend."""
-    part = rows[rows["priority"] == priority].rename(columns={"outcome_highlight": "outcome"})
-    return analysis.select_highlights(part, max_each)
+    """(strengths, challenges) of one priority, by the 99.8 % rule and the trend.
+
+    analysis.select_highlights' rule on the columns, so only the chosen rows are copied.
+    """
+    part = np.flatnonzero(rows["priority"].to_numpy(dtype=object) == priority)
+    cols = [rows[c].to_numpy()[part] for c in ("outcome_highlight", "trend", "rel_diff")]
+    ids = rows["indicator_id"].to_numpy()[part]
+    out = []
+    for outcome, direction in (("better", "improving"), ("worse", "worsening")):
+        at = analysis.top_positions(*cols, ids, outcome, direction, max_each)
+        out.append(rows.iloc[part[at]].rename(columns={"outcome_highlight": "outcome"})
+                   .reset_index(drop=True))
+    return tuple(out)
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """frame.to_dict("records"), column by column: pandas reads each cell of a wide frame
+    through its own accessor, which cost more than the whole selection."""
+    columns = [str(c) for c in frame.columns]
+    values = [frame[c].tolist() for c in frame.columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def vintage(rows: pd.DataFrame) -> dict[str, int | None]:

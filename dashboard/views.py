@@ -48,12 +48,17 @@ def overview_charts(sit: situation.Situation, priority: str, benchmark: str,
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def priority_charts(version: str, group_id: str, benchmark: str,
-                    priority: str) -> tuple[dict, dict] | None:
-    """overview_charts cached by small keys: a rerun (a widget click) reuses the specs."""
+def priority_charts(version: str, group_id: str, benchmark: str, priority: str,
+                    _sit: situation.Situation | None = None) -> tuple[dict, dict] | None:
+    """overview_charts cached by small keys: a rerun (a widget click) reuses the specs.
+
+    `_sit`: the caller's group_situation(version, group_id, benchmark), if it has it (not
+    hashed, by Streamlit's leading underscore); a cache hit there is a fresh unpickled copy
+    of every frame, which cost more than drawing a priority's charts.
+    """
     ctx = group_context(version, group_id, benchmark)
-    return overview_charts(group_situation(version, group_id, benchmark), priority, benchmark,
-                           ctx.names[ctx.area_id])
+    sit = _sit if _sit is not None else group_situation(version, group_id, benchmark)
+    return overview_charts(sit, priority, benchmark, ctx.names[ctx.area_id])
 
 
 def group_briefing(version: str, group_id: str, benchmark: str = "area"):

@@ -77,12 +77,12 @@ for col, p in zip(cols, PRIORITY_ORDER[:3], strict=True):
         st.markdown("**Vahvuudet**")
         if strengths.empty:
             st.caption("Ei tilastollisesti selviä vahvuuksia.")
-        for r in strengths.to_dict("records"):
+        for r in situation.records(strengths):
             st.markdown(f":blue[**●**] {md_escape(phrases.highlight_sentence(r, benchmark))}")
         st.markdown("**Haasteet**")
         if challenges.empty:
             st.caption("Ei tilastollisesti selviä haasteita.")
-        for r in challenges.to_dict("records"):
+        for r in situation.records(challenges):
             mark = ":orange[**▼**]" if r["trend"] == "worsening" else ":orange[**●**]"
             st.markdown(f"{mark} {md_escape(phrases.highlight_sentence(r, benchmark))}")
 
@@ -98,7 +98,7 @@ def table(part: pd.DataFrame) -> pd.DataFrame:
         return number(v, r["decimals"])
 
     out = []
-    for r in part.to_dict("records"):
+    for r in situation.records(part):
         spread = ("–" if r["spread_min_name"] is None else
                   f"{r['spread_min_name']} {fmt(r['spread_min'], r)} – "
                   f"{r['spread_max_name']} {fmt(r['spread_max'], r)}")
@@ -160,7 +160,7 @@ for p in shown:
         st.caption(f"Pienet kunnat ({md_escape(', '.join(smalls))}): luvut vaihtelevat "
                    "satunnaisesti ja luottamusvälit ovat leveitä.")
     trend_tab, member_tab, why_tab = st.tabs(["Kehitys", "Kunnat vertailussa", "Miksi tämä väri?"])
-    trend_spec, member_spec = views.priority_charts(version, group_id, benchmark, p)
+    trend_spec, member_spec = views.priority_charts(version, group_id, benchmark, p, _sit=sit)
     with trend_tab:
         st.vega_lite_chart(trend_spec)
     with member_tab:
