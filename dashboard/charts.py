@@ -7,8 +7,8 @@ own Vega locale because Streamlit drops embed options.
 The overview's builders write the spec as dicts, not Altair objects: Altair validated every
 spec against the Vega-Lite JSON schema and deep-copied it on each operation, which cost
 about two seconds per group page at 160 indicators. The specs are the ones Altair produced
-(tests compare their structure; `finnish()` and `empty_chart()` stay Altair for the compare
-and explore pages, which build Altair charts).
+(tests compare their structure). The compare and explore pages build dicts the same way;
+`finnish()` and `empty_chart()` remain for anyone composing Altair charts (the notebook's way).
 """
 
 from __future__ import annotations
