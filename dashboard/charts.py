@@ -197,6 +197,16 @@ def _tip(name: str, title: str, type_: str = "nominal", **props) -> dict:
     return {"field": name, "type": type_, "title": title, **props}
 
 
+def bench_ticks(y: dict) -> dict:
+    """The benchmark as a tick on each municipality's row (member dots and compare panels)."""
+    return {
+        "transform": [{"filter": "isValid(datum.bench)"}],
+        "mark": {"type": "tick", "color": "#333333", "thickness": 2, "size": 18},
+        "encoding": {"x": _field("bench", "quantitative"), "y": y,
+                     "tooltip": [_tip("kunta", "Kunta"), _tip("vertailuarvo", "Vertailuarvo")]},
+    }
+
+
 def _header(**props) -> dict:
     return {"labelExpr": "split(datum.value, '|')", "labelFontWeight": "bold",
             "labelAnchor": "start", "labelFontSize": FONT_SIZES["title"], **props}
@@ -425,12 +435,7 @@ def member_dots(members: pd.DataFrame, rows: pd.DataFrame, benchmark_label: str,
     tooltip = [_tip("kunta", "Kunta"), _tip("arvo", "Arvo"), _tip("vali", CI_LABEL),
                _tip("vertailu", "Vertailu"), _tip("vertailuarvo", "Vertailuarvo"),
                _tip("vuosi", "Vuosi", "quantitative", format="d"), _tip("huom", "Huom.")]
-    ticks = {
-        "transform": [{"filter": "isValid(datum.bench)"}],
-        "mark": {"type": "tick", "color": "#333333", "thickness": 2, "size": 18},
-        "encoding": {"x": _field("bench", "quantitative"), "y": y,
-                     "tooltip": [_tip("kunta", "Kunta"), _tip("vertailuarvo", "Vertailuarvo")]},
-    }
+    ticks = bench_ticks(y)
     whiskers = {
         "transform": [{"filter": "isValid(datum.lo) && isValid(datum.hi)"}],
         "mark": {"type": "rule", "strokeWidth": 2},

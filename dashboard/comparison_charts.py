@@ -139,12 +139,7 @@ def dots(rows: pd.DataFrame, benchmark_names: dict[str, str], width: int = 560,
         "mark": {"type": "rule", "color": "#333333", "strokeDash": [5, 3], "strokeWidth": 1.5},
         "encoding": {"x": _field("bench_common", "quantitative")},
     }
-    ticks = {
-        "transform": [{"filter": "isValid(datum.bench)"}],
-        "mark": {"type": "tick", "color": "#333333", "thickness": 2, "size": 18},
-        "encoding": {"x": _field("bench", "quantitative"), "y": y,
-                     "tooltip": [_tip("kunta", "Kunta"), _tip("vertailuarvo", "Vertailuarvo")]},
-    }
+    ticks = charts.bench_ticks(y)
     whiskers = {
         "transform": [{"filter": "isValid(datum.lo) && isValid(datum.hi)"}],
         "mark": {"type": "rule", "strokeWidth": 2, "color": "#6B6B6B"},

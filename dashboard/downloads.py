@@ -1,10 +1,11 @@
-"""The download area shared by the overview and presenter pages: HTML, PDF and chart PNG."""
+"""Download buttons: the group overview's HTML, PDF and chart PNG (overview and presenter
+pages), and a shown table as CSV and Parquet (compare and explore pages)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import export, slides
+from dashboard import export, slides, table_files
 from dashboard.briefing import Briefing
 from dashboard.texts import t
 
@@ -26,3 +27,14 @@ def download_area(brief: Briefing, slide: slides.Slide | None = None, key: str =
         cols[2].download_button(
             t("export_png"), data=lambda: export.slide_png(brief, slide), file_name=name,
             mime="image/png", icon=":material/image:", on_click="ignore", key=f"{key}_png")
+
+
+def table_downloads(typed, source: str, stem: str, key: str) -> None:
+    """CSV (Finnish Excel) and Parquet of a table, both carrying its source line."""
+    cols = st.columns(4)
+    cols[0].download_button("Lataa CSV", table_files.csv_bytes(typed, source), f"{stem}.csv",
+                            "text/csv", key=f"{key}_csv", on_click="ignore",
+                            icon=":material/download:")
+    cols[1].download_button("Lataa Parquet", table_files.parquet_bytes(typed, source),
+                            f"{stem}.parquet", "application/vnd.apache.parquet",
+                            key=f"{key}_parquet", on_click="ignore", icon=":material/download:")

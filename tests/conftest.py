@@ -32,3 +32,17 @@ def app_env(demo_warehouse, monkeypatch):
     st.cache_data.clear()
     yield demo_warehouse
     st.cache_data.clear()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium for a test module (skipped with the reason when missing)."""
+    from tests.browser_support import launch, require_chromium
+
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()

@@ -11,17 +11,6 @@ from tests.test_app_overview import GROUPS
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
 @pytest.mark.parametrize("group_id", ["joutsa-luhanka-toivakka", "aanekoski-laukaa"])
 def test_html_export_draws_every_chart_offline(app_env, browser, tmp_path, group_id):
     b = views.group_briefing(data.version(), group_id)

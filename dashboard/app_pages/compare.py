@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, comparison, comparison_views, data, params, table_files, views
+from dashboard import charts, comparison, comparison_views, data, downloads, params, table_files, views
 from dashboard.formatting import md_escape
 from dashboard.frame import built_text
 from dashboard.texts import outcome_name, priority_name, t
@@ -169,13 +169,7 @@ def render() -> None:
         used["producer"], built_text(info.get("built_at")), info.get("is_demo") == "true",
         f"Vertailu: {', '.join(order)}. Vuodet {', '.join(str(y) for y in years_shown)}")
     stem = f"hyte_vertailu_{year_choice}_{gender}"
-    cols = st.columns(4)
-    cols[0].download_button("Lataa CSV", table_files.csv_bytes(typed, source), f"{stem}.csv",
-                            "text/csv", key="cmp_csv", on_click="ignore",
-                            icon=":material/download:")
-    cols[1].download_button("Lataa Parquet", table_files.parquet_bytes(typed, source),
-                            f"{stem}.parquet", "application/vnd.apache.parquet",
-                            key="cmp_parquet", on_click="ignore", icon=":material/download:")
+    downloads.table_downloads(typed, source, stem, key="cmp")
     st.caption("Lataukset sisältävät samat rivit ja arvot kuin taulukko (luottamusvälin rajat "
                "omina lukusarakkeinaan; CSV: UTF-8, puolipiste-erotin ja desimaalipilkku "
                "Excelille, lähde ensimmäisellä rivillä; Parquet: lähde metatiedoissa).")

@@ -3,7 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import comparison, comparison_views, data, explorer, table_files, tilemap, views
+from dashboard import (
+    comparison,
+    comparison_views,
+    data,
+    downloads,
+    explorer,
+    table_files,
+    tilemap,
+    views,
+)
 from dashboard.formatting import md_escape, number
 from dashboard.frame import built_text
 from dashboard.texts import PRIORITY_ORDER, priority_name, t
@@ -110,14 +119,7 @@ def render() -> None:
                 info.get("is_demo") == "true",
                 f"Indikaattori {iid}: {ind['title_fi']}")
             stem = f"sotkanet_{iid}_aikasarja"
-            dl = st.columns(4)
-            dl[0].download_button("Lataa CSV", table_files.csv_bytes(typed, source), f"{stem}.csv",
-                                  "text/csv", key="exp_csv", on_click="ignore",
-                                  icon=":material/download:")
-            dl[1].download_button("Lataa Parquet", table_files.parquet_bytes(typed, source),
-                                  f"{stem}.parquet", "application/vnd.apache.parquet",
-                                  key="exp_parquet", on_click="ignore",
-                                  icon=":material/download:")
+            downloads.table_downloads(typed, source, stem, key="exp")
             st.caption("Lataukset sisältävät täsmälleen taulukon rivit (CSV: UTF-8, "
                        "puolipiste-erotin ja desimaalipilkku Excelille; lähde ensimmäisellä "
                        "rivillä, Parquet: lähde tiedoston metatiedoissa).")
