@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard import phrases, situation
-from dashboard.formatting import day, interval, number
+from dashboard.formatting import built_text, day, interval, number
 from dashboard.texts import PRIORITY_ORDER, outcome_name, priority_name, t, trend_name
 
 PRIORITIES = PRIORITY_ORDER[:3]  # the negotiated ones; "context" is background
@@ -89,13 +89,6 @@ class Briefing:
 
     def chart_labels(self) -> dict[str, str]:
         return {"group": "Ryhmä", "area": self.area_name, "country": "Koko maa"}
-
-
-def built_text(built_at: str | None) -> str:
-    """'22.11.2026 klo 15.12.25 UTC' (same wording as the dashboard footer)."""
-    if not built_at:
-        return "–"
-    return f"{day(built_at[:10])} klo {built_at[11:19].replace(':', '.')} UTC"
 
 
 def make_stamp(indicators: pd.DataFrame, meta: dict) -> Stamp:

@@ -19,7 +19,8 @@ from pathlib import Path
 import vl_convert
 
 from dashboard import data, html_report, pdf_report, slides, views
-from dashboard.briefing import Briefing, built_text
+from dashboard.briefing import Briefing
+from dashboard.formatting import built_text
 
 FORMATS = ("html", "pdf", "png")
 PNG_SCALE = 2.0  # print-sharp at the charts' screen size

@@ -80,6 +80,13 @@ def day(value) -> str:
     return str(value)
 
 
+def built_text(built_at: str | None) -> str:
+    """'22.11.2026 klo 15.12.25 UTC': the publish a page is showing, to the second."""
+    if not built_at:
+        return "–"
+    return f"{day(built_at[:10])} klo {built_at[11:19].replace(':', '.')} UTC"
+
+
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$&:")
 
 

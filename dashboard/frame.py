@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.formatting import day, md_escape
+from dashboard.formatting import built_text, day, md_escape
 from dashboard.texts import t
 
 
@@ -32,13 +32,6 @@ def open_frame(compact: bool = False) -> bool:
         else:
             st.warning(t("demo_banner"), icon=":material/science:")
     return True
-
-
-def built_text(built_at: str | None) -> str:
-    """'22.11.2026 klo 15.12.25 UTC': the publish a page is showing, to the second."""
-    if not built_at:
-        return "–"
-    return f"{day(built_at[:10])} klo {built_at[11:19].replace(':', '.')} UTC"
 
 
 def footer() -> None:

@@ -3,8 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, comparison, comparison_views, data, downloads, params, table_files, views
-from dashboard.formatting import md_escape
-from dashboard.frame import built_text
+from dashboard.formatting import built_text, md_escape
 from dashboard.texts import outcome_name, priority_name, t
 
 version = st.session_state["warehouse_version"]

@@ -13,8 +13,7 @@ from dashboard import (
     tilemap,
     views,
 )
-from dashboard.formatting import md_escape, number
-from dashboard.frame import built_text
+from dashboard.formatting import built_text, md_escape, number
 from dashboard.texts import PRIORITY_ORDER, priority_name, t
 
 version = st.session_state["warehouse_version"]

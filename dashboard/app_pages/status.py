@@ -6,8 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.formatting import day, number
-from dashboard.frame import built_text
+from dashboard.formatting import built_text, day, number
 from dashboard.texts import priority_name, t
 
 version = st.session_state["warehouse_version"]
