@@ -1,7 +1,7 @@
 """What the group overview page computes, without Streamlit: the workload being timed.
 
-Mirrors dashboard/app_pages/overview.py step by step (warehouse reads through
-dashboard.data, the situation model, highlights, phrases, the "why this colour" rows and
+Mirrors dashboard/views/overview.py step by step (warehouse reads through
+dashboard.ui.warehouse, the situation model, highlights, phrases, the "why this colour" rows and
 the chart specs), so "overview compute" measures the page's own work and nothing else.
 """
 
@@ -12,8 +12,11 @@ import json
 import duckdb
 import pandas as pd
 
-from dashboard import data, phrases, situation, views
-from dashboard.texts import PRIORITY_ORDER
+from dashboard import data
+from dashboard.i18n.catalog import PRIORITY_ORDER
+from dashboard.model import phrases, situation
+from dashboard.reports import assemble
+from dashboard.ui import compositions, warehouse
 
 NATIONAL = "__national__"  # pseudo-group: every municipality in Finland, against Finland
 
@@ -25,8 +28,8 @@ def clear_caches() -> None:
 
 
 def national_context(version: str) -> situation.Context:
-    regions = data.regions(version)
-    _, country_id = views.county_ids(version)
+    regions = warehouse.regions(version)
+    _, country_id = compositions.county_ids(version)
     members = tuple(int(r) for r in regions.loc[regions["category"] == "KUNTA", "region_id"])
     names = dict(zip(regions["region_id"].astype(int), regions["name_fi"], strict=True))
     pops = {int(r): float(p) for r, p in zip(regions["region_id"], regions["population"],
@@ -37,19 +40,19 @@ def national_context(version: str) -> situation.Context:
 def compute(group_id: str, benchmark: str = "area", with_charts: bool = True) -> dict:
     """Everything the overview computes for one group; returns sizes so work is not elided."""
     version = data.version()
-    data.meta(version)
-    groups = data.groups(version)
-    inds = data.indicators(version).set_index("indicator_id", drop=False)
+    warehouse.meta(version)
+    groups = warehouse.groups(version)
+    inds = warehouse.indicators(version).set_index("indicator_id", drop=False)
     if group_id == NATIONAL:
         ctx = national_context(version)
-        obs = data.observations(version, (*ctx.members, ctx.area_id, ctx.country_id))
-        sit = situation.build(data.indicators(version), obs, ctx)
+        obs = warehouse.observations(version, (*ctx.members, ctx.area_id, ctx.country_id))
+        sit = situation.build(warehouse.indicators(version), obs, ctx)
         benchmark = "country"
     else:
-        sit = views.group_situation(version, group_id, benchmark)
-        ctx = views.group_context(version, group_id, benchmark)
+        sit = compositions.group_situation(version, group_id, benchmark)
+        ctx = compositions.group_context(version, group_id, benchmark)
     rows = sit.rows
-    regions = data.regions(version).set_index("region_id")
+    regions = warehouse.regions(version).set_index("region_id")
     situation.group_population(ctx.populations, ctx.members)
     regions.loc[list(ctx.members), "population_year"].max()
     situation.vintage(rows)
@@ -69,9 +72,9 @@ def compute(group_id: str, benchmark: str = "area", with_charts: bool = True) ->
         phrases.explanation(row, inds.loc[row["indicator_id"]].to_dict(), benchmark)
         if with_charts:
             # The page's own cached builder; the national pseudo-group has no group id.
-            pair = (views.overview_charts(sit, p, benchmark, ctx.names[ctx.area_id])
+            pair = (assemble.overview_chart_specs(sit, p, benchmark, ctx.names[ctx.area_id])
                     if group_id == NATIONAL
-                    else views.priority_charts(version, group_id, benchmark, p, _sit=sit))
+                    else compositions.priority_charts(version, group_id, benchmark, p, _sit=sit))
             # Streamlit serialises each spec to JSON (its data to Arrow) on every run.
             specs += sum(len(json.dumps(spec)) for spec in pair)
     return {"indicators": len(rows), "groups": len(groups), "sentences": sentences,

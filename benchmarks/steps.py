@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
-COMPARE_PAGE = "app_pages/compare.py"
+COMPARE_PAGE = "views/compare.py"
 
 
 def _median(xs: list[float]) -> float:

@@ -1,4 +1,4 @@
-"""The single entry: navigation, the shared frame (demo banner, errors) and the source footer."""
+"""The single entry: language, navigation, the shared frame (demo banner, errors), the footer."""
 
 from __future__ import annotations
 
@@ -12,26 +12,37 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard import data, frame  # noqa: E402
-from dashboard.texts import t  # noqa: E402
+from dashboard.i18n.catalog import _  # noqa: E402
+from dashboard.ui import frame, language, warehouse  # noqa: E402
 
-st.set_page_config(page_title=t("app_title"), page_icon=":material/compare_arrows:", layout="wide")
+lang_note = language.choose()  # before any text: page titles are translated too
 
-PAGES = Path(__file__).resolve().parent / "app_pages"
+st.set_page_config(page_title=_("HYTE-tilannekuva"), page_icon=":material/compare_arrows:",
+                   layout="wide")
+
+# Not "pages/": Streamlit would treat a pages/ folder beside the entry as the old
+# automatic navigation until the first session calls st.navigation.
+PAGES = Path(__file__).resolve().parent / "views"
 pages = [
-    st.Page(PAGES / "overview.py", title=t("nav_overview"), icon=":material/explore:", default=True),
-    st.Page(
-        PAGES / "compare.py", title=t("nav_compare"), icon=":material/compare_arrows:", url_path="vertaile"
-    ),
-    st.Page(PAGES / "explore.py", title=t("nav_explore"), icon=":material/search:", url_path="indikaattorit"),
-    st.Page(PAGES / "present.py", title=t("nav_present"), icon=":material/co_present:", url_path="esitys"),
-    st.Page(PAGES / "status.py", title=t("nav_status"), icon=":material/database:", url_path="tila"),
+    st.Page(PAGES / "overview.py", title=_("Ryhmän tilannekuva"), icon=":material/explore:",
+            default=True),
+    st.Page(PAGES / "compare.py", title=_("Vertaile kuntia"), icon=":material/compare_arrows:",
+            url_path="vertaile"),
+    st.Page(PAGES / "explore.py", title=_("Indikaattorit"), icon=":material/search:",
+            url_path="indikaattorit"),
+    st.Page(PAGES / "present.py", title=_("Esitystila"), icon=":material/co_present:",
+            url_path="esitys"),
+    st.Page(PAGES / "status.py", title=_("Tietojen tila"), icon=":material/database:",
+            url_path="tila"),
 ]
 page = st.navigation(pages)
+language.switch()
+if lang_note:
+    st.info(lang_note, icon=":material/translate:")
 if frame.open_frame(compact=page.url_path == "esitys"):
     try:
         page.run()
-    except data.WarehouseUnavailable as exc:  # e.g. the file was replaced by a broken one
+    except warehouse.WarehouseUnavailable as exc:  # e.g. the file was replaced by a broken one
         frame.unavailable(exc)
     else:
         frame.footer()

@@ -1,9 +1,11 @@
-"""The dashboard's only door to DuckDB: read-only, one connection per query batch, cached by version.
+"""The dashboard's only door to DuckDB: read-only, one connection per query batch.
 
 A long-lived connection would lock the pipeline out and, because DuckDB reuses an open
 database for the same path within a process, keep serving the old file after a publish.
-So every query batch opens the live file read-only and closes it, and results are cached
-under the file's version (inode, mtime, size): a publish changes the key.
+So every query batch opens the live file read-only and closes it. Every reader takes the
+file's version (inode, mtime, size) as its first argument: callers cache results under it
+(ui.warehouse wraps these readers in st.cache_data), and a publish changes the key. No
+Streamlit here: `hyte export` and the notebooks read through the same functions.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import streamlit as st
 
 SCHEMA_VERSION = "1"
 DEFAULT_WAREHOUSE = Path(__file__).resolve().parent.parent / "data" / "warehouse.duckdb"
@@ -98,7 +99,6 @@ CATALOGUE_SQL = {
 }
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def catalogue(version: str) -> dict:
     """The small tables every page starts from, checked and read in one connection.
 
@@ -122,27 +122,6 @@ def catalogue(version: str) -> dict:
     return {"meta": info, **out}
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def meta(version: str) -> dict:
-    return catalogue(version)["meta"]
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def regions(version: str) -> pd.DataFrame:
-    return catalogue(version)["regions"]
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def groups(version: str) -> pd.DataFrame:
-    return catalogue(version)["groups"]
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def indicators(version: str) -> pd.DataFrame:
-    return catalogue(version)["indicators"]
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
 def observations(version: str, region_ids: tuple[int, ...], gender: str = "total",
                  indicator_ids: tuple[int, ...] | None = None) -> pd.DataFrame:
     """All years of the given regions (and indicators): the overview's whole working set."""
@@ -155,7 +134,6 @@ def observations(version: str, region_ids: tuple[int, ...], gender: str = "total
     return query(sql + " ORDER BY indicator_id, region_id, year", params)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def year_slice(version: str, indicator_ids: tuple[int, ...], gender: str = "total") -> pd.DataFrame:
     """Every region's values for the given indicators, for ranks across Finland."""
     return query(
@@ -165,13 +143,11 @@ def year_slice(version: str, indicator_ids: tuple[int, ...], gender: str = "tota
         [gender, list(indicator_ids)])
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def load_history(version: str) -> pd.DataFrame:
     return query("SELECT run_id, source, started_at, finished_at, status, rows, detail "
                  "FROM load_log ORDER BY finished_at DESC")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def coverage(version: str) -> pd.DataFrame:
     return query("""
         SELECT i.indicator_id, i.short_fi, i.priority, i.load_status, i.load_detail,
@@ -181,7 +157,6 @@ def coverage(version: str) -> pd.DataFrame:
         GROUP BY ALL ORDER BY i.sort_order""")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def table_counts(version: str) -> dict[str, int]:
     tables = ["region", "municipality_group", "group_member", "indicator", "observation",
               "load_log"]

@@ -180,7 +180,7 @@ def cmd_export(args) -> int:
     # The dashboard's cached data functions run here without a Streamlit runtime; they work
     # (in-memory cache) but each would log a warning saying so.
     streamlit.logger.set_log_level("error")
-    from dashboard import export
+    from dashboard.reports import export
 
     live = warehouse.warehouse_path()
     if not live.exists():

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import analysis as a
+from dashboard.model import stats as a
 
 NAN = float("nan")
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard import analysis
+from dashboard.model import stats as analysis
 
 counts = st.integers(min_value=0, max_value=100_000)
 

@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import comparison
-from dashboard import table_files as dl
-from dashboard.formatting import number
+from dashboard.i18n.formatting import number
+from dashboard.model import comparison
+from dashboard.reports import compare_table
+from dashboard.reports import tables as dl
 from tests.download_capture import downloads  # noqa: F401  (fixture)
 from tests.warehouse_fixtures import ROOT
 
@@ -22,7 +23,7 @@ def open_compare(**query) -> AppTest:
     at.query_params.clear()
     for key, value in query.items():
         at.query_params[key] = value
-    at.switch_page("app_pages/compare.py")
+    at.switch_page("views/compare.py")
     return at.run()
 
 
@@ -41,7 +42,7 @@ def dataset(chart, name):
 
 
 def table(at):
-    frames = [d.value for d in at.dataframe if comparison.COL_RANK_AREA in d.value.columns]
+    frames = [d.value for d in at.dataframe if compare_table.COL_RANK_AREA in d.value.columns]
     assert len(frames) == 1
     return frames[0]
 
@@ -66,12 +67,12 @@ def test_default_view_compares_the_first_group(app_env):
     assert at.title[0].value == "Vertaile kuntia"
     shown = table(at)
     assert set(shown["Kunta"]) == {"Joutsa", "Luhanka", "Toivakka"}
-    assert set(shown[comparison.COL_RANK_AREA]) - {"–"}
-    ranks = [tuple(map(int, r.split("/"))) for r in shown[comparison.COL_RANK_AREA] if r != "–"]
+    assert set(shown[compare_table.COL_RANK_AREA]) - {"–"}
+    ranks = [tuple(map(int, r.split("/"))) for r in shown[compare_table.COL_RANK_AREA] if r != "–"]
     assert all(1 <= r <= n <= 22 for r, n in ranks) and any(n == 22 for _, n in ranks)
     # The county demo holds only the area's municipalities: no fake national rank, and no
     # column of dashes for it.
-    assert comparison.COL_RANK_COUNTRY not in shown.columns
+    assert compare_table.COL_RANK_COUNTRY not in shown.columns
     assert any("Koko maan sijaa ei voi laskea" in c.value for c in at.caption)
     # Adult surveys exist only for the county: said in a message, not silently dropped.
     assert any("vain hyvinvointialueelle" in i.value for i in at.info)
@@ -94,7 +95,7 @@ def test_group_priority_and_benchmark_from_the_url(app_env):
     assert not at.exception
     shown = table(at)
     assert set(shown["Kunta"]) == {"Jyväskylä", "Muurame"}
-    assert set(shown[comparison.COL_BENCH_WHERE]) == {"koko maa"}
+    assert set(shown[compare_table.COL_BENCH_WHERE]) == {"koko maa"}
     assert at.query_params["group"] == "jyvaskyla-muurame"
 
 
@@ -102,9 +103,9 @@ def test_a_large_municipality_is_compared_with_the_rest_of_the_area(app_env):
     at = open_compare(group="jyvaskyla-muurame", priority="mental_wellbeing")
     shown = table(at)
     jkl = shown[shown["Kunta"] == "Jyväskylä"]
-    assert set(jkl[comparison.COL_BENCH_WHERE]) == {"muu hyvinvointialue (ilman kuntaa)"}
+    assert set(jkl[compare_table.COL_BENCH_WHERE]) == {"muu hyvinvointialue (ilman kuntaa)"}
     assert "muu hyvinvointialue" not in " ".join(shown.loc[shown["Kunta"] == "Muurame",
-                                                          comparison.COL_BENCH_WHERE])
+                                                          compare_table.COL_BENCH_WHERE])
 
 
 def test_changing_the_group_fills_the_municipalities(app_env):
@@ -138,7 +139,7 @@ def test_a_year_without_data_names_the_indicators(app_env):
     notes = " ".join(i.value for i in at.info)
     assert "Ei kuntatietoja vuodelta" in notes
     assert "Nuorisotyöttömät" in notes
-    assert set(table(at)[comparison.COL_YEAR]) == {str(max(int(y) for y in years[1:]))}
+    assert set(table(at)[compare_table.COL_YEAR]) == {str(max(int(y) for y in years[1:]))}
 
 
 def test_a_year_with_no_data_at_all_is_a_message(app_env):
@@ -184,29 +185,29 @@ def test_downloads_hold_the_rows_and_values_of_the_table_on_screen(app_env, down
     psource, parquet = dl.read_parquet(downloads(buttons["Lataa Parquet"]))
     assert "THL, Sotkanet" in source and "CC BY 4.0" in source and source == psource
     assert list(csv.columns) == list(parquet.columns)
-    expected = [c for c in screen.columns if c != comparison.COL_CI]
-    at_ci = list(screen.columns).index(comparison.COL_CI)
-    expected[at_ci:at_ci] = [comparison.COL_LO, comparison.COL_HI]
+    expected = [c for c in screen.columns if c != compare_table.COL_CI]
+    at_ci = list(screen.columns).index(compare_table.COL_CI)
+    expected[at_ci:at_ci] = [compare_table.COL_LO, compare_table.COL_HI]
     assert list(csv.columns) == expected
     assert len(csv) == len(screen) == len(parquet) > 0
     assert at.session_state["cmp_inds"]  # the decimals of each row come from its indicator
     compared = 0
-    for col in (c for c in screen.columns if c != comparison.COL_CI):
+    for col in (c for c in screen.columns if c != compare_table.COL_CI):
         for shown, c, p in zip(screen[col], csv[col], parquet[col], strict=True):
-            if col in comparison.NUMBER_COLUMNS:
+            if col in compare_table.NUMBER_COLUMNS:
                 decimals = len(shown.split(",")[1]) if "," in shown else 0
                 assert number(c, decimals) == shown == number(p, decimals), (col, shown, c, p)
-            elif col in (comparison.COL_YEAR, comparison.COL_QUINTILE):
+            elif col in (compare_table.COL_YEAR, compare_table.COL_QUINTILE):
                 assert (shown == "–" and pd.isna(c) and pd.isna(p)) or (
                     str(int(c)) == shown == str(int(p))), (col, shown, c, p)
             else:
                 assert (shown == "–" and (c != c or c == "–")) or str(c) == shown == str(p)
             compared += 1
     # The interval: "lo–hi" on screen, the same two numbers (as shown) in the files.
-    for shown, row_c, row_p in zip(screen[comparison.COL_CI],
-                                   csv[[comparison.COL_LO, comparison.COL_HI]].itertuples(
+    for shown, row_c, row_p in zip(screen[compare_table.COL_CI],
+                                   csv[[compare_table.COL_LO, compare_table.COL_HI]].itertuples(
                                        index=False),
-                                   parquet[[comparison.COL_LO, comparison.COL_HI]].itertuples(
+                                   parquet[[compare_table.COL_LO, compare_table.COL_HI]].itertuples(
                                        index=False), strict=True):
         if shown == "–":
             assert all(v != v for v in (*row_c, *row_p))
@@ -217,4 +218,4 @@ def test_downloads_hold_the_rows_and_values_of_the_table_on_screen(app_env, down
         assert (number(row_p[0], decimals), number(row_p[1], decimals)) == (lo, hi)
         compared += 1
     assert compared == len(screen) * len(screen.columns)
-    assert (screen[comparison.COL_CI] != "–").any()
+    assert (screen[compare_table.COL_CI] != "–").any()

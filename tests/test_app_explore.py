@@ -4,9 +4,10 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import explorer
-from dashboard import table_files as dl
-from dashboard.formatting import number
+from dashboard.i18n.formatting import number
+from dashboard.model import explorer
+from dashboard.reports import explore_table
+from dashboard.reports import tables as dl
 from tests.download_capture import downloads  # noqa: F401  (fixture)
 from tests.warehouse_fixtures import ROOT
 
@@ -19,12 +20,12 @@ def open_explore(**query) -> AppTest:
     at.query_params.clear()
     for key, value in query.items():
         at.query_params[key] = value
-    at.switch_page("app_pages/explore.py")
+    at.switch_page("views/explore.py")
     return at.run()
 
 
 def series_table(at):
-    frames = [d.value for d in at.dataframe if explorer.COL_LO in d.value.columns]
+    frames = [d.value for d in at.dataframe if explore_table.COL_LO in d.value.columns]
     assert len(frames) == 1
     return frames[0]
 
@@ -115,7 +116,7 @@ def test_empty_regions_and_gender_breakdown(app_env):
     shown = series_table(at)
     assert set(shown["Sukupuoli"]) == {"miehet", "naiset"}
     assert set(shown["Alue"]) == {"Keski-Suomen hyvinvointialue", "Jyväskylä"}
-    assert (shown[explorer.COL_LO] != "–").all()  # unemployment has numerators
+    assert (shown[explore_table.COL_LO] != "–").all()  # unemployment has numerators
 
 
 def test_county_only_indicator_says_so(app_env):
@@ -136,9 +137,9 @@ def test_downloads_hold_exactly_the_table_on_screen(app_env, downloads):
     assert source == psource and "THL, Sotkanet" in source and "2458" in source
     assert list(csv.columns) == list(screen.columns) == list(parquet.columns)
     assert len(csv) == len(screen) == len(parquet) > 0
-    for col in (explorer.COL_VALUE, explorer.COL_LO, explorer.COL_HI):
+    for col in (explore_table.COL_VALUE, explore_table.COL_LO, explore_table.COL_HI):
         for shown, c, p in zip(screen[col], csv[col], parquet[col], strict=True):
             assert number(c, 1) == shown == number(p, 1), (col, shown, c, p)
-    for col in (explorer.COL_REGION, explorer.COL_GENDER):
+    for col in (explore_table.COL_REGION, explore_table.COL_GENDER):
         assert list(csv[col]) == list(screen[col]) == list(parquet[col])
-    assert [str(y) for y in csv[explorer.COL_YEAR]] == list(screen[explorer.COL_YEAR])
+    assert [str(y) for y in csv[explore_table.COL_YEAR]] == list(screen[explore_table.COL_YEAR])

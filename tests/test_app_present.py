@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data, slides, views
+from dashboard import data
+from dashboard.reports import assemble, slides
 from tests.browser_support import (
     AppServer,
     copy_warehouse,
@@ -29,7 +30,7 @@ THEMES = ["Tavoitteet", "Toimenpiteet", "Yhteistyö", "Seuranta"]
 def present(**query) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()  # the first run resolves st.navigation's url paths; then switch
-    at.switch_page("app_pages/present.py")
+    at.switch_page("views/present.py")
     at.query_params.clear()
     for key, value in query.items():
         at.query_params[key] = value
@@ -49,7 +50,7 @@ def specs(at) -> list[dict]:
 
 
 def deck_size(group_id: str) -> int:
-    b = views.group_briefing(data.version(), group_id)
+    b = assemble.briefing_for(data.version(), group_id)
     return len(slides.build_deck(b, date.today()))
 
 
@@ -200,5 +201,5 @@ def test_demo_data_is_a_slim_badge_on_slides_and_a_banner_elsewhere(app_env):
     at = present(group="jyvaskyla-muurame")
     assert not any("DEMOAINEISTO" in w.value for w in at.warning)
     assert any("DEMOAINEISTO" in m and "badge" in m for m in markdown(at))
-    at.switch_page("app_pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert any("DEMOAINEISTO" in w.value for w in at.warning)

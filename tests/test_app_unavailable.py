@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 from tests.warehouse_fixtures import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = [None, "app_pages/compare.py", "app_pages/explore.py", "app_pages/present.py",
-         "app_pages/status.py"]
+PAGES = [None, "views/compare.py", "views/explore.py", "views/present.py",
+         "views/status.py"]
 
 
 def missing(path):

@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from dashboard import charts, situation
-from dashboard.texts import outcome_name
+from dashboard.charts import base as charts
+from dashboard.charts import overview as overview_charts
+from dashboard.i18n.catalog import outcome_name
+from dashboard.model import situation
 
 LABELS = {"group": "Ryhmä", "area": "Keski-Suomi", "country": "Koko maa"}
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -89,9 +91,9 @@ def pick(sit, priority: str):
 
 def test_finnish_locale_and_font_sizes_in_the_charts_own_config(sit):
     rows, members = pick(sit, "mental_wellbeing")
-    for chart in (charts.trend_small_multiples(sit.series, rows, LABELS),
-                  charts.member_dots(members, rows, "Keski-Suomen hyvinvointialue"),
-                  charts.outcome_strip(rows), charts.empty_spec(),
+    for chart in (overview_charts.trend_small_multiples(sit.series, rows, LABELS),
+                  overview_charts.member_dots(members, rows, "Keski-Suomen hyvinvointialue"),
+                  overview_charts.outcome_strip(rows), charts.empty_spec(),
                   charts.empty_chart().to_dict()):
         config = chart["config"]
         number = config["locale"]["number"]
@@ -138,7 +140,7 @@ def rows_of(spec, name):
 
 def test_trend_one_panel_per_indicator_with_independent_y(sit):
     rows, _ = pick(sit, "mental_wellbeing")
-    spec = charts.trend_small_multiples(sit.series, rows, LABELS)
+    spec = overview_charts.trend_small_multiples(sit.series, rows, LABELS)
     assert spec["columns"] == 3
     assert spec["resolve"]["scale"]["y"] == "independent"
     data = rows_of(spec, charts.TREND_DATA)
@@ -157,7 +159,7 @@ def test_trend_one_panel_per_indicator_with_independent_y(sit):
 
 def test_trend_years_are_integers_and_tooltips_use_indicator_decimals(sit):
     rows, _ = pick(sit, "everyday_safety")
-    spec = charts.trend_small_multiples(sit.series, rows, LABELS)
+    spec = overview_charts.trend_small_multiples(sit.series, rows, LABELS)
     decimals = dict(zip(rows["indicator_id"], rows["decimals"], strict=True))
     for unit in walk(spec):
         enc = unit.get("encoding", {})
@@ -171,7 +173,7 @@ def test_trend_years_are_integers_and_tooltips_use_indicator_decimals(sit):
 
 def test_trend_series_colours_and_legend_labels(sit):
     rows, _ = pick(sit, "context")
-    spec = charts.trend_small_multiples(sit.series, rows, LABELS)
+    spec = overview_charts.trend_small_multiples(sit.series, rows, LABELS)
     scales = [u["encoding"]["color"]["scale"] for u in walk(spec)
               if "color" in u.get("encoding", {}) and "scale" in u["encoding"]["color"]]
     assert scales
@@ -186,7 +188,7 @@ def test_trend_series_colours_and_legend_labels(sit):
 
 def test_trend_data_has_no_nan_and_band_only_with_interval(sit):
     rows, _ = pick(sit, "mental_wellbeing")
-    chart = charts.trend_small_multiples(sit.series, rows, LABELS)
+    chart = overview_charts.trend_small_multiples(sit.series, rows, LABELS)
     spec = strict_json(chart)
     data = rows_of(spec, charts.TREND_DATA)
     assert data and not any(has_nan(v) for r in data for v in r.values())
@@ -196,7 +198,7 @@ def test_trend_data_has_no_nan_and_band_only_with_interval(sit):
 
 def test_trend_last_ten_years_only(sit):
     rows, _ = pick(sit, "context")
-    spec = charts.trend_small_multiples(sit.series, rows, LABELS, years=10)
+    spec = overview_charts.trend_small_multiples(sit.series, rows, LABELS, years=10)
     years = {r["year"] for r in rows_of(spec, charts.TREND_DATA)}
     assert max(years) - min(years) <= 9
 
@@ -212,7 +214,7 @@ def test_trend_survives_nan_values():
     })
     rows = pd.DataFrame({"indicator_id": [1, 2], "name": ["A", "B"], "unit": ["percent"] * 2,
                          "decimals": [1, 1], "county_only": [False, True]})
-    spec = strict_json(charts.trend_small_multiples(series, rows))
+    spec = strict_json(overview_charts.trend_small_multiples(series, rows))
     data = rows_of(spec, charts.TREND_DATA)
     assert not any(has_nan(v) for r in data for v in r.values())
     assert {r["indicator_id"] for r in data} == {1}  # B has no value to draw
@@ -225,7 +227,7 @@ def test_trend_empty_input_says_no_data(sit, series_empty, rows_empty):
     rows, _ = pick(sit, "context")
     series = sit.series.iloc[0:0] if series_empty else sit.series
     rows = rows.iloc[0:0] if rows_empty else rows
-    spec = charts.trend_small_multiples(series, rows, LABELS)
+    spec = overview_charts.trend_small_multiples(series, rows, LABELS)
     assert mark_type(spec) == "text"
     assert all_rows(spec) == [{"viesti": "Ei tietoja"}]
     assert spec["config"]["locale"]["number"]["decimal"] == ","
@@ -249,7 +251,7 @@ def test_member_dots_outcome_colours_mean_the_outcome():
                          "value": [3.5], "lo": [3.0], "hi": [4.0], "benchmark_value": [3.0],
                          "benchmark_label": ["area"], "country_value": [3.2],
                          "outcome_area": ["similar"], "outcome_country": ["similar"]})
-    spec = charts.member_dots(members, rows, "Keski-Suomi")
+    spec = overview_charts.member_dots(members, rows, "Keski-Suomi")
     fills = [u["encoding"]["fill"] for u in walk(spec) if "fill" in u.get("encoding", {})]
     assert fills
     expected = dict(zip([outcome_name(o) for o in outcomes],
@@ -270,7 +272,7 @@ def test_member_dots_outcome_colours_mean_the_outcome():
 
 def test_member_dots_one_panel_per_indicator_with_municipal_data(sit):
     rows, members = pick(sit, "mental_wellbeing")
-    spec = strict_json(charts.member_dots(members, rows, "Keski-Suomen hyvinvointialue"))
+    spec = strict_json(overview_charts.member_dots(members, rows, "Keski-Suomen hyvinvointialue"))
     with_members = rows[~rows["county_only"]]
     assert len(spec["facet"]["row"]["sort"]) == len(with_members)
     assert spec["resolve"]["scale"]["x"] == "independent"
@@ -281,7 +283,7 @@ def test_member_dots_one_panel_per_indicator_with_municipal_data(sit):
 
 def test_member_dots_whiskers_only_for_members_with_intervals(sit):
     rows, members = pick(sit, "context")
-    spec = charts.member_dots(members, rows, "Keski-Suomi")
+    spec = overview_charts.member_dots(members, rows, "Keski-Suomi")
     whisker = next(u for u in walk(spec) if mark_type(u) == "rule")
     assert whisker["transform"][0]["filter"] == "isValid(datum.lo) && isValid(datum.hi)"
     data = rows_of(spec, charts.MEMBER_DATA)
@@ -314,7 +316,7 @@ def test_member_dots_small_municipality_note_and_missing_values():
                          "value": [10.4], "lo": [8.5], "hi": [12.5], "benchmark_value": [11.0],
                          "benchmark_label": ["area"], "country_value": [12.0],
                          "outcome_area": ["similar"], "outcome_country": ["similar"]})
-    spec = strict_json(charts.member_dots(members, rows, "Keski-Suomi"))
+    spec = strict_json(overview_charts.member_dots(members, rows, "Keski-Suomi"))
     data = rows_of(spec, charts.MEMBER_DATA)
     assert "Puuttuva" not in {r["kunta"] for r in data}
     small = [r for r in data if r["kunta"] == "Pieni"]
@@ -340,7 +342,7 @@ def test_member_dots_own_benchmarks_become_ticks():
                          "value": [5.3], "lo": [5.0], "hi": [5.7], "benchmark_value": [7.3],
                          "benchmark_label": ["rest_of_area"], "country_value": [6.0],
                          "outcome_area": ["better"], "outcome_country": ["better"]})
-    spec = charts.member_dots(members, rows, "muu hyvinvointialue")
+    spec = overview_charts.member_dots(members, rows, "muu hyvinvointialue")
     assert any(mark_type(u) == "tick" for u in walk(spec))
     data = rows_of(spec, charts.MEMBER_DATA)
     assert {(r["kunta"], r["bench"]) for r in data} == {
@@ -352,7 +354,7 @@ def test_member_dots_empty_input(sit):
     rows, members = pick(sit, "mental_wellbeing")
     for m, r in ((members.iloc[0:0], rows), (members, rows.iloc[0:0]),
                  (members, rows[rows["county_only"]])):
-        spec = charts.member_dots(m, r, "Keski-Suomi")
+        spec = overview_charts.member_dots(m, r, "Keski-Suomi")
         assert mark_type(spec) == "text"
         assert spec["config"]["locale"]["number"]["decimal"] == ","
 
@@ -362,11 +364,11 @@ def test_member_dots_empty_input(sit):
 
 def test_outcome_strip_two_cells_per_indicator(sit):
     rows, _ = pick(sit, "everyday_safety")
-    spec = charts.outcome_strip(rows, "Keski-Suomi")
+    spec = overview_charts.outcome_strip(rows, "Keski-Suomi")
     data = all_rows(spec)
     assert len(data) == 2 * len(rows)
     assert {r["vertailu"] for r in data} <= {outcome_name(o) for o in charts.OUTCOME_COLORS}
-    assert mark_type(charts.outcome_strip(rows.iloc[0:0])) == "text"
+    assert mark_type(overview_charts.outcome_strip(rows.iloc[0:0])) == "text"
 
 
 # --- the specs compile -------------------------------------------------------------------
@@ -380,11 +382,11 @@ def test_specs_are_valid_vega_lite(sit):
     schema = core.load_schema()
     for priority in ("mental_wellbeing", "context"):
         rows, members = pick(sit, priority)
-        for spec in (charts.trend_small_multiples(sit.series, rows, LABELS),
-                     charts.trend_small_multiples(sit.series, rows, LABELS, columns=1),
-                     charts.member_dots(members, rows, "Keski-Suomi"),
-                     charts.member_dots(members, rows, "koko maa", benchmark="country"),
-                     charts.outcome_strip(rows), charts.empty_spec()):
+        for spec in (overview_charts.trend_small_multiples(sit.series, rows, LABELS),
+                     overview_charts.trend_small_multiples(sit.series, rows, LABELS, columns=1),
+                     overview_charts.member_dots(members, rows, "Keski-Suomi"),
+                     overview_charts.member_dots(members, rows, "koko maa", benchmark="country"),
+                     overview_charts.outcome_strip(rows), charts.empty_spec()):
             validate_jsonschema(spec, schema)
             assert spec["$schema"] == charts.alt.SCHEMA_URL
 
@@ -392,10 +394,10 @@ def test_specs_are_valid_vega_lite(sit):
 def test_charts_render_to_png(sit, tmp_path):
     rows, members = pick(sit, "mental_wellbeing")
     for name, chart in (
-        ("trend", charts.trend_small_multiples(sit.series, rows, LABELS)),
-        ("members", charts.member_dots(members, rows, "Keski-Suomen hyvinvointialue")),
-        ("strip", charts.outcome_strip(rows, "Keski-Suomi")),
-        ("empty", charts.trend_small_multiples(sit.series.iloc[0:0], rows)),
+        ("trend", overview_charts.trend_small_multiples(sit.series, rows, LABELS)),
+        ("members", overview_charts.member_dots(members, rows, "Keski-Suomen hyvinvointialue")),
+        ("strip", overview_charts.outcome_strip(rows, "Keski-Suomi")),
+        ("empty", overview_charts.trend_small_multiples(sit.series.iloc[0:0], rows)),
     ):
         png = vlc.vegalite_to_png(chart)
         assert png.startswith(PNG_MAGIC)
@@ -405,6 +407,6 @@ def test_charts_render_to_png(sit, tmp_path):
 
 def test_rendered_axis_uses_decimal_comma(sit):
     rows, _ = pick(sit, "mental_wellbeing")
-    svg = vlc.vegalite_to_svg(charts.trend_small_multiples(sit.series, rows, LABELS))
+    svg = vlc.vegalite_to_svg(overview_charts.trend_small_multiples(sit.series, rows, LABELS))
     assert "15,5" in svg or "13,5" in svg or ",5<" in svg
     assert "2020" in svg and "2\u00a0020" not in svg and "2,020" not in svg

@@ -8,8 +8,14 @@ import tomllib
 import pandas as pd
 import pytest
 
-from dashboard import analysis, comparison, comparison_charts, explorer, tilemap
-from dashboard.formatting import number
+from dashboard.charts import compare as comparison_charts
+from dashboard.charts import explore as explore_charts
+from dashboard.charts import tilemap
+from dashboard.i18n.formatting import number
+from dashboard.model import comparison, explorer
+from dashboard.model import stats as analysis
+from dashboard.reports import compare_table, explore_table
+from dashboard.ui import urlstate
 from tests.warehouse_fixtures import ROOT
 
 AREA, COUNTRY, OTHER_AREA = 1000, 2000, 3000
@@ -149,12 +155,12 @@ def test_no_gender_data_is_reported_as_such():
 
 def test_table_matches_the_rows():
     result = build()
-    table, decimals = comparison.table(result.rows)
+    table, decimals = compare_table.table(result.rows)
     assert len(table) == len(result.rows)
-    assert list(table[comparison.COL_RANK_AREA][:3]) == ["1/3", "3/3", "2/3"]
-    assert table[comparison.COL_BENCH_WHERE][0] == "muu hyvinvointialue (ilman kuntaa)"
-    assert table[comparison.COL_OUTCOME][1] == "heikompi"
-    assert set(decimals) == set(comparison.NUMBER_COLUMNS)
+    assert list(table[compare_table.COL_RANK_AREA][:3]) == ["1/3", "3/3", "2/3"]
+    assert table[compare_table.COL_BENCH_WHERE][0] == "muu hyvinvointialue (ilman kuntaa)"
+    assert table[compare_table.COL_OUTCOME][1] == "heikompi"
+    assert set(decimals) == set(compare_table.NUMBER_COLUMNS)
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -166,7 +172,7 @@ def test_table_matches_the_rows():
     ({"year": "latest"}, ("g1", "mental_wellbeing", "area", None, "total", 0)),
 ])
 def test_url_parameters(raw, expected):
-    p = comparison.parse_params(raw, ["g1", "g2"], [2023, 2024])
+    p = urlstate.parse_params(raw, ["g1", "g2"], [2023, 2024])
     assert (p.group, p.priority, p.benchmark, p.year, p.gender, len(p.notes)) == expected
 
 
@@ -205,7 +211,7 @@ def test_search(query, priorities, producers, expected):
     ({"indicator": "999"}, (None, True)), ({"indicator": "javascript:x"}, (None, True)),
 ])
 def test_indicator_from_url(raw, expected):
-    iid, note = explorer.parse_indicator(raw, [181, 242])
+    iid, note = urlstate.parse_indicator(raw, [181, 242])
     assert (iid, note is not None) == expected
 
 
@@ -217,7 +223,7 @@ def test_series_has_intervals_where_numerators_exist():
     assert list(dict.fromkeys(frame["alue"])) == ["Alue", "Iso", "Keski"]
     assert frame.loc[frame["alue"] == "Iso", "lo"].notna().all()
     assert frame.loc[frame["alue"] == "Keski", "lo"].isna().all()
-    table, _ = explorer.series_table(frame, 1)
+    table, _ = explore_table.series_table(frame, 1)
     assert len(table) == len(frame) == 6
 
 
@@ -251,25 +257,25 @@ def test_layout_lists_municipalities_without_a_tile():
 
 def test_screen_table_joins_the_interval_and_keeps_every_other_value():
     result = build()
-    typed, decimals = comparison.table(result.rows)
-    shown = comparison.screen_table(typed, decimals)
+    typed, decimals = compare_table.table(result.rows)
+    shown = compare_table.screen_table(typed, decimals)
     assert len(shown) == len(typed)
-    assert comparison.COL_CI in shown.columns
-    assert comparison.COL_LO not in shown.columns and comparison.COL_HI not in shown.columns
+    assert compare_table.COL_CI in shown.columns
+    assert compare_table.COL_LO not in shown.columns and compare_table.COL_HI not in shown.columns
     i = list(result.rows.index[(result.rows["indicator_id"] == 10)
                                & (result.rows["region_id"] == 2)])[0]
-    assert shown[comparison.COL_CI][i] == (f"{number(typed[comparison.COL_LO][i], 1)}–"
-                                           f"{number(typed[comparison.COL_HI][i], 1)}")
+    assert shown[compare_table.COL_CI][i] == (f"{number(typed[compare_table.COL_LO][i], 1)}–"
+                                           f"{number(typed[compare_table.COL_HI][i], 1)}")
     no_ci = list(result.rows.index[result.rows["lo"].isna()])
-    assert no_ci and all(shown[comparison.COL_CI][j] == "–" for j in no_ci)
-    assert set(shown[comparison.COL_QUINTILE]) <= {"1", "2", "3", "4", "5", "–"}
-    assert str(typed[comparison.COL_QUINTILE].dtype) == "Int64"
+    assert no_ci and all(shown[compare_table.COL_CI][j] == "–" for j in no_ci)
+    assert set(shown[compare_table.COL_QUINTILE]) <= {"1", "2", "3", "4", "5", "–"}
+    assert str(typed[compare_table.COL_QUINTILE].dtype) == "Int64"
 
 
 def test_no_national_rank_column_without_other_counties():
     result = build(regions=regions(with_other_county=False))
-    typed, _ = comparison.table(result.rows, result.country_rank_available)
-    assert comparison.COL_RANK_COUNTRY not in typed.columns
+    typed, _ = compare_table.table(result.rows, result.country_rank_available)
+    assert compare_table.COL_RANK_COUNTRY not in typed.columns
 
 
 # --- chart specs (plain dicts: validated here, as Altair no longer does) -----------------
@@ -297,12 +303,12 @@ def compare_specs():
                                              ["Iso", "Keski", "Pieni"]),
         "dots": comparison_charts.dots(rows, BENCH_NAMES),
         "dots_country": comparison_charts.dots(build(benchmark="country").rows, BENCH_NAMES),
-        "series": explorer.series_chart(frame, ind),
-        "series_one": explorer.series_chart(frame[frame["region_id"] == 1], ind),
+        "series": explore_charts.series_chart(frame, ind),
+        "series_one": explore_charts.series_chart(frame[frame["region_id"] == 1], ind),
         "tiles": tilemap.chart(placed, 1, "Viidennes", "Otsikko"),
         "heatmap_empty": comparison_charts.heatmap(rows.iloc[0:0], "x", BENCH_NAMES),
         "dots_empty": comparison_charts.dots(rows.iloc[0:0], BENCH_NAMES),
-        "series_empty": explorer.series_chart(frame.iloc[0:0], ind),
+        "series_empty": explore_charts.series_chart(frame.iloc[0:0], ind),
         "tiles_empty": tilemap.chart(placed.iloc[0:0], 1, "Viidennes"),
     }
 
@@ -314,7 +320,7 @@ def test_compare_and_explore_specs_are_valid_vega_lite():
     from altair.utils.schemapi import validate_jsonschema
     from altair.vegalite.v6.schema import core
 
-    from dashboard import charts
+    from dashboard.charts import base as charts
 
     schema = core.load_schema()
     for name, spec in compare_specs().items():
@@ -334,8 +340,8 @@ def test_compare_and_explore_specs_render_offline():
 
 def test_series_whiskers_of_one_year_sit_side_by_side():
     frame, ind = series_frame()
-    spec = explorer.series_chart(frame, ind)
-    data = spec["datasets"][explorer.SERIES_DATA]
+    spec = explore_charts.series_chart(frame, ind)
+    data = spec["datasets"][explore_charts.SERIES_DATA]
     by_year: dict = {}
     for r in data:
         assert abs(r["x"] - r["year"]) < 0.5  # still on its year
@@ -347,14 +353,14 @@ def test_series_whiskers_of_one_year_sit_side_by_side():
     assert {"field": "year", "type": "quantitative", "title": "Vuosi",
             "format": "d"} in points["encoding"]["tooltip"]
     # one series: nothing to separate, nothing shifted
-    one = explorer.series_chart(frame[(frame["region_id"] == 1)
+    one = explore_charts.series_chart(frame[(frame["region_id"] == 1)
                                       & (frame["gender"] == "total")], ind)
-    assert all(r["x"] == r["year"] for r in one["datasets"][explorer.SERIES_DATA])
+    assert all(r["x"] == r["year"] for r in one["datasets"][explore_charts.SERIES_DATA])
 
 
 def test_long_legend_labels_are_not_cut():
     frame, ind = series_frame()
-    spec = explorer.series_chart(frame, ind)
+    spec = explore_charts.series_chart(frame, ind)
     legend = spec["layer"][0]["encoding"]["color"]["legend"]
     # on the legend itself, so a theme's legend config (Vega's default is 160 px) cannot cut
     assert legend["labelLimit"] >= 7 * len("Keski-Suomen hyvinvointialue, pitkä nimi")

@@ -5,6 +5,7 @@ import pytest
 import streamlit as st
 
 from dashboard import data
+from dashboard.ui import warehouse as cached
 from pipelines import demo, ingest, warehouse
 from pipelines.config import load_config
 from tests.warehouse_fixtures import ROOT
@@ -27,7 +28,7 @@ def _publish(path, seed):
 
 
 def _jyvaskyla_unemployment(version):
-    obs = data.observations(version, (85,), "total", (181,))
+    obs = cached.observations(version, (85,), "total", (181,))
     return obs.sort_values("year")["value"].tolist()
 
 
@@ -46,8 +47,8 @@ def test_publish_is_picked_up_on_the_next_read(live):
 
 def test_no_connection_is_left_open(live):
     _publish(live, seed=1)
-    data.meta(data.version())
-    data.groups(data.version())
+    cached.meta(data.version())
+    cached.groups(data.version())
     # A writer can open the file, which DuckDB refuses while any connection holds it.
     con = duckdb.connect(str(live))
     con.execute("SELECT 1")
@@ -62,7 +63,7 @@ def test_no_connection_is_left_open(live):
 def test_unusable_warehouse_names_the_fix(live, setup, fragment):
     setup(live)
     with pytest.raises(data.WarehouseUnavailable, match=fragment):
-        data.meta(data.version())
+        cached.meta(data.version())
 
 
 def test_old_schema_names_the_fix(live):
@@ -71,4 +72,4 @@ def test_old_schema_names_the_fix(live):
     con.execute("UPDATE warehouse_meta SET value = '0' WHERE key = 'schema_version'")
     con.close()
     with pytest.raises(data.WarehouseUnavailable, match="hyte ingest"):
-        data.meta(data.version())
+        cached.meta(data.version())

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard import table_files
-from dashboard.formatting import NBSP
+from dashboard.i18n.formatting import NBSP
+from dashboard.reports import tables as table_files
 
 FRAME = pd.DataFrame({
     "Kunta": ["Jyväskylä", "Äänekoski", "Luhanka"],

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from dashboard.formatting import built_text
+from dashboard.i18n.formatting import built_text
 from pipelines import warehouse
 from tests.browser_support import (
     ROOT,

@@ -13,7 +13,10 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from dashboard import data, export, html_report, pdf_report, views
+from dashboard import data
+from dashboard.reports import assemble, export
+from dashboard.reports import html_page as html_report
+from dashboard.reports import pdf_page as pdf_report
 from tests.test_app_overview import GROUPS, PRIORITIES
 from tests.warehouse_fixtures import ROOT
 
@@ -24,7 +27,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture
 def brief_of(app_env):
     version = data.version()
-    return lambda group_id: views.group_briefing(version, group_id)
+    return lambda group_id: assemble.briefing_for(version, group_id)
 
 
 def pdf_text(content: bytes) -> tuple[int, str]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import data, export, html_report, views
+from dashboard import data
+from dashboard.reports import assemble, export
+from dashboard.reports import html_page as html_report
 from tests.browser_support import SCREENSHOTS, launch, require_chromium
 from tests.test_app_overview import GROUPS
 
@@ -13,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize("group_id", ["joutsa-luhanka-toivakka", "aanekoski-laukaa"])
 def test_html_export_draws_every_chart_offline(app_env, browser, tmp_path, group_id):
-    b = views.group_briefing(data.version(), group_id)
+    b = assemble.briefing_for(data.version(), group_id)
     path = tmp_path / f"{group_id}.html"
     path.write_bytes(export.html_bytes(b))
     expected = len(html_report.chart_specs(b))

@@ -4,7 +4,9 @@ import math
 
 import pytest
 
-from dashboard import formatting
+from dashboard.i18n import formatting
+from dashboard.ui import markup
+from dashboard.ui.markup import md_escape
 
 
 @pytest.mark.parametrize("value, decimals, expected", [
@@ -37,11 +39,11 @@ def test_day(value, expected):
     "rivi 1\nrivi 2 | taulu |",
 ])
 def test_md_escape_leaves_no_markup_or_autolink(text):
-    escaped = formatting.md_escape(text)
+    escaped = md_escape(text)
     for c in "<>[]()*_`#|":
         assert all(escaped[i - 1] == "\\" for i, ch in enumerate(escaped) if ch == c)
     assert "://" not in escaped and "www." not in escaped and "@" + "e" not in escaped
     assert "\n" not in escaped
     # Nothing visible is lost: removing the escapes and zero-width spaces gives the text back.
-    visible = escaped.replace(formatting.ZWSP, "").replace("\\", "")
+    visible = escaped.replace(markup.ZWSP, "").replace("\\", "")
     assert visible == text.replace("\n", " ")

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard import params
+from dashboard.ui import urlstate as params
 
 GROUPS = ["joutsa-luhanka-toivakka", "jyvaskyla-muurame"]
 

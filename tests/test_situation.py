@@ -5,7 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard import analysis, situation
+from dashboard.model import situation
+from dashboard.model import stats as analysis
 
 A, B, AREA, FI = 1, 2, 100, 999
 

@@ -8,7 +8,10 @@ from datetime import date
 
 import pytest
 
-from dashboard import briefing, charts, data, slides, views
+from dashboard import data
+from dashboard.charts import base as charts
+from dashboard.model import briefing
+from dashboard.reports import assemble, slides
 
 TODAY = date(2026, 3, 9)
 
@@ -16,7 +19,7 @@ TODAY = date(2026, 3, 9)
 @pytest.fixture
 def brief_of(app_env):
     version = data.version()
-    return lambda group_id: views.group_briefing(version, group_id)
+    return lambda group_id: assemble.briefing_for(version, group_id)
 
 
 def _fake(story, n_strengths: int, n_challenges: int, trend: str = "stable"):

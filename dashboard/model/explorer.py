@@ -1,0 +1,116 @@
+"""The indicator explorer's logic: search, metadata and time series with intervals.
+
+Pure (no Streamlit, no DuckDB, no charts): warehouse frames in, frames and facts out.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from dashboard.i18n.catalog import polarity_name
+from dashboard.i18n.formatting import day
+from dashboard.model import comparison
+
+SOTKANET_METADATA_URL = "https://sotkanet.fi/sotkanet/fi/metadata/indicators/{id}"
+SEARCH_COLUMNS = ("title_fi", "title_sv", "title_en", "short_fi", "short_sv", "short_en")
+UNIT_NAMES = {
+    "percent": "prosenttia (%)",
+    "per_1000": "per 1 000 (asukasta tai vastaavanikäistä)",
+    "per_10000": "per 10 000",
+    "per_100000": "per 100 000",
+    "index": "indeksi",
+    "count": "lukumäärä",
+    "euro": "euroa",
+    "years": "vuotta",
+    "litres": "litraa",
+}
+METADATA_TEXTS = (("Kuvaus", "description_fi"), ("Tulkinta", "interpretation_fi"),
+                  ("Tulkinnan rajoitukset", "limits_fi"), ("Huomioitavaa", "notices_fi"))
+MAX_REGIONS = 12  # beyond this a line chart is spaghetti; the page says so
+
+
+def _fold(text) -> str:
+    """Case- and accent-insensitive form for matching ('Äänekoski' ~ 'aanekoski')."""
+    text = unicodedata.normalize("NFKD", str(text or "").casefold())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def search(indicators: pd.DataFrame, query: str = "", priorities: Sequence[str] = (),
+           producers: Sequence[str] = ()) -> pd.DataFrame:
+    """Indicators whose Finnish, Swedish or English title holds every word of `query`.
+
+    A number in the query also matches the Sotkanet id. Empty filters keep everything.
+    """
+    out = indicators
+    if priorities:
+        out = out[out["priority"].isin(list(priorities))]
+    if producers:
+        out = out[out["producer"].isin(list(producers))]
+    words = [_fold(w) for w in str(query or "").split() if w.strip()]
+    if not words:
+        return out
+    haystack = out[[c for c in SEARCH_COLUMNS if c in out.columns]].fillna("").astype(str).agg(
+        " ".join, axis=1).map(_fold)
+    ids = out["indicator_id"].astype(str)
+    keep = np.ones(len(out), dtype=bool)
+    for w in words:
+        keep &= (haystack.str.contains(w, regex=False) | (ids == w)).to_numpy()
+    return out[keep]
+
+
+def sotkanet_url(indicator_id: int) -> str:
+    return SOTKANET_METADATA_URL.format(id=int(indicator_id))
+
+
+def facts(ind: Mapping, years_in_warehouse: tuple[int, int] | None) -> list[tuple[str, str]]:
+    """Short label/value facts of one indicator (plain text: escape before markdown)."""
+    rng = (f"{int(ind['range_start'])}–{int(ind['range_end'])}"
+           if not _missing(ind.get("range_start")) and not _missing(ind.get("range_end"))
+           else "–")
+    held = f"{years_in_warehouse[0]}–{years_in_warehouse[1]}" if years_in_warehouse else "ei tietoja"
+    return [
+        ("Tuottaja", str(ind.get("producer") or "–")),
+        ("Yksikkö", UNIT_NAMES.get(ind.get("unit"), str(ind.get("unit") or "–"))),
+        ("Suunta", polarity_name(ind.get('polarity'))),
+        ("Tiedot päivitetty", day(ind.get("data_updated"))),
+        ("Vuodet Sotkanetissa", rng),
+        ("Vuodet tietovarastossa", held),
+        ("Sotkanet-tunnus", str(int(ind["indicator_id"]))),
+    ]
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) or (
+        not isinstance(v, str) and pd.isna(v))
+
+
+def texts(ind: Mapping) -> list[tuple[str, str]]:
+    """Description, interpretation, limits and notices that the metadata holds."""
+    return [(label, str(ind[col]).strip()) for label, col in METADATA_TEXTS
+            if isinstance(ind.get(col), str) and ind[col].strip()]
+
+
+def series(observations: pd.DataFrame, ind: Mapping, names: Mapping[int, str],
+           region_order: Sequence[int]) -> pd.DataFrame:
+    """Time series of the chosen regions with 95 % intervals where computable.
+
+    `observations`: indicator_id, region_id, year, gender, value, abs_value of one indicator.
+    """
+    cols = ["region_id", "alue", "gender", "year", "value", "abs_value", "lo", "hi"]
+    if observations is None or observations.empty:
+        return pd.DataFrame(columns=cols)
+    frame = observations[observations["region_id"].isin(list(region_order))].copy()
+    frame["unit"] = ind["unit"]
+    frame["method"] = ind.get("comparison") or "none"
+    frame = comparison.with_intervals(frame)
+    frame["alue"] = frame["region_id"].map(lambda r: names.get(int(r), str(r)))
+    order = {r: i for i, r in enumerate(region_order)}
+    gorder = {g: i for i, g in enumerate(comparison.GENDERS)}
+    frame = frame.assign(_r=frame["region_id"].map(order), _g=frame["gender"].map(gorder))
+    frame = frame.sort_values(["_r", "_g", "year"], kind="mergesort")
+    return frame[cols].reset_index(drop=True)

@@ -1,0 +1,143 @@
+"""Offline exports of group overviews: self-contained HTML, one-page A4 PDF, chart PNGs.
+
+Used by the download buttons (presenter and overview pages) and by `hyte export`, which
+builds each briefing through reports.assemble straight from dashboard.data: no Streamlit
+cache, the warehouse opened read-only per query batch.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import vl_convert
+
+from dashboard import data
+from dashboard.i18n.formatting import built_text
+from dashboard.model.briefing import Briefing
+from dashboard.reports import assemble, slides
+from dashboard.reports import html_page as html_report
+from dashboard.reports import pdf_page as pdf_report
+
+FORMATS = ("html", "pdf", "png")
+PNG_SCALE = 2.0  # print-sharp at the charts' screen size
+
+
+class ExportError(RuntimeError):
+    """An export cannot be made; the message is one line that names the fix."""
+
+
+@functools.cache
+def vega_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed as one script, from vl-convert (no network)."""
+    return vl_convert.javascript_bundle()
+
+
+def exported_now() -> str:
+    return built_text(datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def html_bytes(b: Briefing, exported_at: str | None = None) -> bytes:
+    return html_report.render(b, vega_bundle(), exported_at or exported_now()).encode("utf-8")
+
+
+def pdf_bytes(b: Briefing, exported_at: str | None = None) -> bytes:
+    return pdf_report.render(b, exported_at or exported_now())
+
+
+def chart_png(spec: dict, scale: float = PNG_SCALE) -> bytes:
+    return vl_convert.vegalite_to_png(spec, scale=scale)
+
+
+def png_files(b: Briefing) -> list[tuple[str, bytes]]:
+    """(file name suffix, PNG) of every chart of the overview, each naming its source."""
+    names = {"trend": "kehitys", "members": "kunnat"}
+    out = []
+    for cid, _caption, spec in html_report.chart_specs(b):
+        kind, priority = cid.split("-", 1)
+        out.append((f"{priority}-{names[kind]}.png",
+                    chart_png(html_report.with_source(spec, b))))
+    return out
+
+
+def slide_png(b: Briefing, slide: slides.Slide) -> bytes | None:
+    spec = slides.chart_spec(b, slide)
+    return None if spec is None else chart_png(html_report.with_source(spec, b))
+
+
+def file_stem(group_id: str) -> str:
+    """Group ids are configuration: keep file names to safe characters."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", group_id).strip("_") or "ryhma"
+
+
+@contextmanager
+def _warehouse(path: Path):
+    """Point dashboard.data at `path` for the export and restore the environment after."""
+    old = os.environ.get("HYTE_WAREHOUSE")
+    os.environ["HYTE_WAREHOUSE"] = str(path)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("HYTE_WAREHOUSE", None)
+        else:
+            os.environ["HYTE_WAREHOUSE"] = old
+
+
+def export_groups(live_path: Path, group_ids: Sequence[str] | None, formats: Iterable[str],
+                  out_dir: Path, progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Write the chosen formats for the chosen groups (None = every group) into `out_dir`.
+
+    Files: <group>.html, <group>.pdf, <group>-<priority>-kehitys.png and -kunnat.png.
+    Raises ExportError (nothing written) for an unknown group, format or unreadable warehouse.
+    """
+    progress = progress or (lambda _m: None)
+    formats = list(dict.fromkeys(formats))
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise ExportError(f"unknown format {', '.join(bad) or '(none)'}; choose from "
+                          f"{', '.join(FORMATS)}")
+    with _warehouse(Path(live_path)):
+        try:
+            version = data.version()
+            cat = data.catalogue(version)
+            groups = cat["groups"]
+        except data.WarehouseUnavailable as exc:
+            raise ExportError(str(exc)) from None
+        known = list(groups["group_id"])
+        chosen = list(dict.fromkeys(group_ids)) if group_ids else known
+        unknown = [g for g in chosen if g not in known]
+        if unknown:
+            raise ExportError(f"unknown group id {unknown[0]!r}; known groups: "
+                              f"{', '.join(known)}")
+        try:
+            out_dir = Path(out_dir)
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ExportError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
+        exported_at = exported_now()
+        written: list[Path] = []
+        for gid in chosen:
+            b = assemble.briefing_for(version, gid, cat=cat)
+            stem = file_stem(gid)
+            files: list[tuple[str, bytes]] = []
+            if "html" in formats:
+                files.append((f"{stem}.html", html_bytes(b, exported_at)))
+            if "pdf" in formats:
+                files.append((f"{stem}.pdf", pdf_bytes(b, exported_at)))
+            if "png" in formats:
+                files += [(f"{stem}-{suffix}", png) for suffix, png in png_files(b)]
+            for name, content in files:
+                path = out_dir / name
+                try:
+                    path.write_bytes(content)
+                except OSError as exc:
+                    raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+                written.append(path)
+            progress(f"{gid}: {len(files)} file(s)")
+    return written

@@ -1,0 +1,231 @@
+"""The group overview as a printable A4 one-pager (portrait): key phenomena and an indicator table.
+
+Pure: a Briefing in, PDF bytes out (fpdf2, core Helvetica in Windows-1252, which covers
+Finnish and Swedish letters, the en dash and the euro sign). The page is designed to hold
+the three priorities on one sheet; when a group's texts run long, the type shrinks a step
+rather than spilling onto a second page.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from fpdf import FPDF
+
+from dashboard.charts import base as charts
+from dashboard.i18n.notices import demo_banner, source_line
+from dashboard.model import briefing
+from dashboard.model.briefing import Briefing
+
+PAGES = 1
+MARGIN = 11.0
+PAGE_W, PAGE_H = 210.0, 297.0
+CONTENT_W = PAGE_W - 2 * MARGIN
+FOOTER_H = 17.0
+# Indicator table: (header, width mm); the widths add up to CONTENT_W.
+COLUMNS = (("Indikaattori", 68.0), ("Vuosi", 9.0), ("Ryhmä", 13.0), ("95 %:n väli", 21.0),
+           ("Alue", 13.0), ("vs. alue", 17.5), ("Koko maa", 13.0), ("vs. maa", 17.5),
+           ("Suunta", 16.0))
+SCALES = (1.2, 1.1, 1.0, 0.92, 0.85, 0.78, 0.72)
+_REPLACE = {"\u2212": "-", "\u200b": "", "\u25bc": "", "\u2009": " ", "\u202f": " ",
+            # indicator names use these ("Lihavat (BMI ≥ 30)"): spell them, never print '?'
+            "\u2265": ">=", "\u2264": "<=", "\u2260": "!=", "\u2248": "~", "\u2192": "->"}
+
+
+def clean(text) -> str:
+    """Text the core font can draw: Windows-1252; a letter outside it keeps its base letter
+    (ř -> r) where Unicode decomposes it, anything else becomes '?'."""
+    text = str(text)
+    for a, b in _REPLACE.items():
+        text = text.replace(a, b)
+    return "".join(_drawable(ch) for ch in text)
+
+
+def _drawable(ch: str) -> str:
+    try:
+        ch.encode("cp1252")
+        return ch
+    except UnicodeEncodeError:
+        base = unicodedata.normalize("NFKD", ch).encode("cp1252", errors="ignore").decode("cp1252")
+        return base or "?"
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    h = hex_colour.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+class _Doc(FPDF):
+    def __init__(self):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.core_fonts_encoding = "windows-1252"
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(False)
+        self.c_margin = 0.8
+
+    def text_cell(self, w, h, text, style="", size=7.0, align="L", fill=None, colour=(27, 27, 27)):
+        self.set_font("Helvetica", style, size)
+        self.set_text_color(*colour)
+        if fill:
+            self.set_fill_color(*fill)
+        self.cell(w, h, clean(text), border=0, align=align, fill=bool(fill))
+
+    def fit(self, text: str, width: float) -> str:
+        """Cut to the cell width with an ellipsis (names are long; the HTML has them whole)."""
+        text = clean(text)
+        if self.get_string_width(text) <= width - 2 * self.c_margin:
+            return text
+        while text and self.get_string_width(text + "…") > width - 2 * self.c_margin:
+            text = text[:-1]
+        return text.rstrip() + "…"
+
+
+def _layout(b: Briefing, exported_at: str, k: float) -> tuple[_Doc, float]:
+    """Draw the page at type scale `k`; return the document and the lowest y reached."""
+    pdf = _Doc()
+    pdf.set_title(clean(f"{b.group_name} – HYTE-tilannekuva"))
+    pdf.set_author("HYTE-tilannekuva")
+    pdf.set_subject(clean(source_line()))
+    pdf.add_page()
+    x0 = MARGIN
+
+    # Header
+    if b.is_demo:
+        pdf.set_xy(x0, MARGIN)
+        pdf.set_fill_color(255, 244, 194)
+        pdf.set_draw_color(230, 194, 0)
+        pdf.set_font("Helvetica", "B", 8 * k)
+        pdf.multi_cell(CONTENT_W, 4.2 * k, clean(demo_banner()), border=1, fill=True,
+                       align="L", padding=1)
+        pdf.ln(1.5)
+    pdf.set_x(x0)
+    pdf.set_font("Helvetica", "B", 17 * k)
+    pdf.set_text_color(27, 27, 27)
+    pdf.multi_cell(CONTENT_W, 7.5 * k, clean(b.group_name), align="L")
+    pdf.set_font("Helvetica", "", 8.5 * k)
+    pdf.set_x(x0)
+    pdf.multi_cell(CONTENT_W, 4.2 * k, clean(
+        f"Kunnat: {', '.join(b.members)}  ·  Väestö: {b.population_text()}  ·  "
+        f"Tiedot vuosilta: {b.vintage_text() or '–'}"), align="L")
+    pdf.set_font("Helvetica", "", 7 * k)
+    pdf.set_text_color(85, 85, 85)
+    pdf.set_x(x0)
+    pdf.multi_cell(CONTENT_W, 3.4 * k, clean(briefing.method_note(b)[1]), align="L")
+    pdf.ln(1.5)
+
+    # Key phenomena: three columns, one per priority
+    pdf.set_x(x0)
+    pdf.set_font("Helvetica", "B", 11 * k)
+    pdf.set_text_color(27, 27, 27)
+    pdf.cell(CONTENT_W, 6 * k, clean("Keskeiset ilmiöt"))
+    pdf.ln(6 * k)
+    top = pdf.get_y()
+    gap = 4.0
+    col_w = (CONTENT_W - 2 * gap) / 3
+    bottoms = []
+    for i, story in enumerate(b.stories):
+        cx = x0 + i * (col_w + gap)
+        pdf.set_xy(cx, top)
+        pdf.set_font("Helvetica", "B", 9 * k)
+        pdf.set_text_color(27, 27, 27)
+        pdf.multi_cell(col_w, 4.4 * k, clean(story.name), align="L")
+        for label, rows, colour, empty in (
+                ("Vahvuudet", story.strengths, charts.OUTCOME_COLORS["better"],
+                 "Ei tilastollisesti selviä vahvuuksia."),
+                ("Haasteet", story.challenges, charts.OUTCOME_COLORS["worse"],
+                 "Ei tilastollisesti selviä haasteita.")):
+            pdf.set_x(cx)
+            pdf.set_font("Helvetica", "B", 7.5 * k)
+            pdf.multi_cell(col_w, 3.8 * k, label, align="L")
+            if not rows:
+                pdf.set_x(cx)
+                pdf.set_font("Helvetica", "I", 6.8 * k)
+                pdf.set_text_color(85, 85, 85)
+                pdf.multi_cell(col_w, 3.2 * k, clean(empty), align="L")
+                pdf.set_text_color(27, 27, 27)
+            for r in rows:
+                y = pdf.get_y()
+                pdf.set_fill_color(*_rgb(colour))
+                if label == "Haasteet" and r["trend"] == "worsening":  # worse and worsening
+                    pdf.polygon([(cx + 0.2, y + 0.9), (cx + 2.2, y + 0.9), (cx + 1.2, y + 2.6)],
+                                style="F")
+                else:
+                    pdf.circle(x=cx + 1.2, y=y + 1.7, radius=0.9, style="F")
+                pdf.set_xy(cx + 3, y)
+                pdf.set_font("Helvetica", "", 6.8 * k)
+                pdf.multi_cell(col_w - 3, 3.1 * k, clean(b.sentence(r)), align="L")
+                pdf.ln(0.6)
+        bottoms.append(pdf.get_y())
+    pdf.set_y(max(bottoms) + 2)
+
+    # The compact indicator table
+    pdf.set_x(x0)
+    pdf.set_font("Helvetica", "B", 11 * k)
+    pdf.cell(CONTENT_W, 6 * k, "Indikaattorit")
+    pdf.ln(6 * k)
+    row_h = 3.5 * k
+    size = 6.4 * k
+    pdf.set_x(x0)
+    for head, w in COLUMNS:
+        pdf.text_cell(w, row_h + 0.6, head, "B", size, fill=(235, 235, 235))
+    pdf.ln(row_h + 0.6)
+    smalls = set()
+    for story in b.stories:
+        pdf.set_x(x0)
+        pdf.text_cell(CONTENT_W, row_h, story.name, "B", size + 0.4)
+        pdf.ln(row_h)
+        for r, raw in zip(briefing.table_rows(story.rows, b.benchmark),
+                          story.rows.to_dict("records"), strict=True):
+            if raw.get("small_members"):
+                smalls.update(raw["small_members"].split(", "))
+            pdf.set_x(x0)
+            pdf.set_font("Helvetica", "", size)
+            for head, w in COLUMNS:
+                key = {"vs. alue": "_area", "vs. maa": "_country"}.get(head)
+                if key:
+                    colour = charts.OUTCOME_COLORS.get(r[key], "#FFFFFF")
+                    text_colour = (255, 255, 255) if r[key] == "better" else (17, 17, 17)
+                    pdf.text_cell(w, row_h, r[head], "", size, fill=_rgb(colour),
+                                  colour=text_colour)
+                else:
+                    pdf.set_font("Helvetica", "", size)
+                    text = pdf.fit(r[head], w) if head == "Indikaattori" else r[head]
+                    pdf.text_cell(w, row_h, text, "", size,
+                                  align="L" if head in ("Indikaattori", "Suunta") else "R")
+            pdf.ln(row_h)
+            pdf.set_draw_color(225, 225, 225)
+            pdf.line(x0, pdf.get_y(), x0 + CONTENT_W, pdf.get_y())
+    pdf.set_text_color(85, 85, 85)
+    pdf.set_font("Helvetica", "", 6.4 * k)
+    note = (f"Alue = {b.benchmark_name}. Luvut indikaattorin omassa yksikössä (ks. nimi). Värit: "
+            f"95 %:n luottamusvälin vertailu; sininen parempi, keltainen samaa tasoa, oranssi "
+            f"heikompi, violetti korkeampi/matalampi, harmaa ei verrattu.")
+    if smalls:
+        note += (f" Pienet kunnat ({', '.join(sorted(smalls))}): luvut vaihtelevat "
+                 f"satunnaisesti ja luottamusvälit ovat leveitä.")
+    pdf.ln(0.8)
+    pdf.set_x(x0)
+    pdf.multi_cell(CONTENT_W, 3.0 * k, clean(note), align="L")
+    lowest = pdf.get_y()
+
+    # Footer: source, producers, vintage, build and export time
+    pdf.set_xy(x0, PAGE_H - MARGIN - FOOTER_H)
+    pdf.set_draw_color(180, 180, 180)
+    pdf.line(x0, pdf.get_y(), x0 + CONTENT_W, pdf.get_y())
+    pdf.ln(0.8)
+    pdf.set_font("Helvetica", "", 6.6)
+    pdf.set_text_color(60, 60, 60)
+    lines = b.stamp.lines() + [f"Tiedosto tehty {exported_at}. Koko tilannekuva kuvineen: "
+                               f"HTML-tiedosto tai hyte serve. Sivu 1/1."]
+    pdf.set_x(x0)
+    pdf.multi_cell(CONTENT_W, 3.0, clean(" ".join(lines)), align="L")
+    return pdf, lowest
+
+
+def render(b: Briefing, exported_at: str) -> bytes:
+    """One A4 page; the first type scale whose content stays above the footer wins."""
+    for k in SCALES:
+        pdf, lowest = _layout(b, exported_at, k)
+        if lowest <= PAGE_H - MARGIN - FOOTER_H - 1:
+            break
+    return bytes(pdf.output())

@@ -1,0 +1,146 @@
+"""The pages' compositions, cached across sessions by small keys.
+
+Keys are the warehouse version and the selection as tuples and strings, never frames
+(st.cache_data would hash a frame by sampling it). A rerun after a widget click that does
+not change the selection reuses everything; the specs go to st.vega_lite_chart as they are.
+The group compositions are reports.assemble's, which `hyte export` calls uncached.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.charts import compare as comparison_charts
+from dashboard.charts import explore as explore_charts
+from dashboard.charts import tilemap
+from dashboard.i18n.catalog import _, gender_name
+from dashboard.model import briefing, comparison, explorer, situation
+from dashboard.reports import assemble, compare_table
+from dashboard.ui import warehouse
+
+
+def county_ids(version: str) -> tuple[int, int]:
+    return assemble.county_ids(warehouse.meta(version))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def group_context(version: str, group_id: str, benchmark: str = "area") -> situation.Context:
+    """Members, names and populations of a group (every chart and export asks)."""
+    return assemble.group_context(warehouse.catalogue(version), group_id, benchmark)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def group_situation(version: str, group_id: str, benchmark: str) -> situation.Situation:
+    ctx = group_context(version, group_id, benchmark)
+    obs = warehouse.observations(version, (*ctx.members, ctx.area_id, ctx.country_id))
+    return assemble.group_situation(version, warehouse.catalogue(version), ctx, obs)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def priority_charts(version: str, group_id: str, benchmark: str, priority: str,
+                    _sit: situation.Situation | None = None) -> tuple[dict, dict] | None:
+    """The overview's two charts of one priority, cached: a rerun reuses the specs.
+
+    `_sit`: the caller's group_situation(version, group_id, benchmark), if it has it (not
+    hashed, by Streamlit's leading underscore); a cache hit there is a fresh unpickled copy
+    of every frame, which cost more than drawing a priority's charts.
+    """
+    ctx = group_context(version, group_id, benchmark)
+    sit = _sit if _sit is not None else group_situation(version, group_id, benchmark)
+    return assemble.overview_chart_specs(sit, priority, benchmark, ctx.names[ctx.area_id])
+
+
+def group_briefing(version: str, group_id: str, benchmark: str = "area") -> briefing.Briefing:
+    """The group's story for the presenter mode and the download buttons."""
+    return assemble.group_briefing(warehouse.catalogue(version), group_id,
+                                   group_context(version, group_id, benchmark),
+                                   group_situation(version, group_id, benchmark), benchmark)
+
+
+def area_name(version: str) -> str:
+    area_id, _country_id = county_ids(version)
+    regions = warehouse.regions(version)
+    return regions.set_index("region_id")["name_fi"].get(area_id, _("Keski-Suomen hyvinvointialue"))
+
+
+def benchmark_names(version: str) -> dict[str, str]:
+    return {"area": area_name(version),
+            "rest_of_area": _("muu hyvinvointialue (ilman kuntaa)"),
+            "country": _("koko maa")}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def compared(version: str, municipalities: tuple[int, ...], indicator_ids: tuple[int, ...],
+             benchmark: str, year: int | None, gender: str) -> comparison.Comparison:
+    """comparison.build for one selection (the order of both tuples is the drawing order)."""
+    area_id, country_id = county_ids(version)
+    obs = warehouse.year_slice(version, tuple(sorted(indicator_ids)), gender)
+    return comparison.build(warehouse.indicators(version), obs, warehouse.regions(version),
+                            list(municipalities), list(indicator_ids), area_id, country_id,
+                            benchmark, year, gender)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def compare_charts(version: str, municipalities: tuple[int, ...],
+                   indicator_ids: tuple[int, ...], benchmark: str, year: int | None,
+                   gender: str) -> tuple[dict, dict]:
+    """(heat map, dot panels) of one selection, as finished Vega-Lite specs."""
+    rows = compared(version, municipalities, indicator_ids, benchmark, year, gender).rows
+    area_id, _country_id = county_ids(version)
+    regions = warehouse.regions(version)
+    munis = regions[(regions["category"] == "KUNTA") & (regions["county_id"] == area_id)]
+    names = dict(zip(munis["region_id"].astype(int), munis["name_fi"], strict=True))
+    order = [names[m] for m in municipalities if m in names]
+    bench = benchmark_names(version)
+    legend = _("Kunnan arvo vertailukohtaan nähden (95 %:n luottamusväli; harmaa = väliä ei "
+               "voi laskea, ei verrattu)")
+    return (comparison_charts.heatmap(rows, legend, bench, order),
+            comparison_charts.dots(rows, bench))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def compare_tables(version: str, municipalities: tuple[int, ...],
+                  indicator_ids: tuple[int, ...], benchmark: str, year: int | None,
+                  gender: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the table on screen as Finnish text, the download table) of one selection."""
+    result = compared(version, municipalities, indicator_ids, benchmark, year, gender)
+    typed, decimals = compare_table.table(result.rows, result.country_rank_available)
+    return compare_table.screen_table(typed, decimals), typed
+
+
+def _indicator(version: str, indicator_id: int) -> dict:
+    inds = warehouse.indicators(version)
+    return inds[inds["indicator_id"] == indicator_id].iloc[0].to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def series_view(version: str, indicator_id: int, region_ids: tuple[int, ...],
+                genders: tuple[str, ...]) -> tuple[pd.DataFrame, dict]:
+    """(the time series frame, its chart spec) of the explorer's selection."""
+    ind = _indicator(version, indicator_id)
+    regions = warehouse.regions(version)
+    names = dict(zip(regions["region_id"].astype(int), regions["name_fi"], strict=True))
+    obs = pd.concat([warehouse.observations(version, region_ids, g, (indicator_id,))
+                     for g in genders], ignore_index=True)
+    frame = explorer.series(obs, ind, names, list(region_ids))
+    return frame, (explore_charts.series_chart(frame, ind) if not frame.empty else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def tile_view(version: str, indicator_id: int, gender: str,
+              year: int) -> tuple[dict, pd.DataFrame]:
+    """(the tile map spec, the municipalities without a tile) of one indicator and year."""
+    ind = _indicator(version, indicator_id)
+    area_id, _country_id = county_ids(version)
+    regions = warehouse.regions(version)
+    munis = regions[(regions["category"] == "KUNTA")
+                    & (regions["county_id"] == area_id)].sort_values("name_fi")
+    part = warehouse.year_slice(version, (indicator_id,), gender)
+    here = part[part["year"] == year]
+    values = dict(zip(here["region_id"].astype(int), here["value"].astype(float), strict=True))
+    tiles, unplaced = tilemap.layout(munis, values)
+    title = f"{ind['short_fi'] or ind['title_fi']}, {year} ({gender_name(gender)})"
+    legend = _("Viidennes alueen kunnista (1 = pienimmät arvot, 5 = suurimmat; suhteellinen "
+               "asema, ei hyvä tai huono)")
+    return tilemap.chart(tiles, int(ind["decimals"]), legend, title), unplaced

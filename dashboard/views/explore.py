@@ -1,0 +1,151 @@
+"""Indikaattorit: search every ingested indicator, read its metadata, chart and download it."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.charts import tilemap
+from dashboard.i18n.catalog import PRIORITY_ORDER, _, gender_name, priority_name
+from dashboard.i18n.formatting import built_text, number
+from dashboard.model import comparison, explorer
+from dashboard.reports import explore_table
+from dashboard.reports import tables as table_files
+from dashboard.ui import compositions, downloads, language, warehouse
+from dashboard.ui import urlstate as params
+from dashboard.ui.markup import md_escape
+
+version = st.session_state["warehouse_version"]
+indicators = warehouse.indicators(version)
+regions = warehouse.regions(version)
+groups = warehouse.groups(version)
+info = warehouse.meta(version)
+area_id, country_id = compositions.county_ids(version)
+by_id = indicators.set_index("indicator_id", drop=False)
+munis = regions[(regions["category"] == "KUNTA") & (regions["county_id"] == area_id)].sort_values(
+    "name_fi")
+names = dict(zip(regions["region_id"].astype(int), regions["name_fi"], strict=True))
+region_options = [area_id, country_id, *munis["region_id"].astype(int)]
+
+st.title(_("Indikaattorit"))
+st.caption(_("Hae mitä tahansa tietovarastoon ladattua indikaattoria suomen-, ruotsin- tai "
+              "englanninkielisen nimen sanoilla."))
+
+if "exp_ind" not in st.session_state:
+    chosen, note = params.parse_indicator(st.query_params.to_dict(),
+                                            list(indicators["indicator_id"].astype(int)))
+    if note:
+        st.info(note, icon=":material/info:")
+    first = indicators[indicators["priority"] == PRIORITY_ORDER[0]]["indicator_id"]
+    st.session_state["exp_ind"] = chosen if chosen is not None else int(
+        (first if len(first) else indicators["indicator_id"]).iloc[0])
+    first_group = [int(m) for m in groups["members"].iloc[0]] if len(groups) else []
+    st.session_state["exp_regions"] = [area_id, country_id, *first_group[:2]]
+
+cols = st.columns([4, 3, 3])
+query = cols[0].text_input("Hae nimen sanoilla (suomi, ruotsi, englanti)", key="exp_q",
+                           placeholder="esim. masennus, arbetslösa, physical")
+priorities = cols[1].multiselect("Painopiste", PRIORITY_ORDER, key="exp_priorities",
+                                 format_func=priority_name, placeholder="Kaikki")
+producers = cols[2].multiselect("Tuottaja", sorted(indicators["producer"].dropna().unique()),
+                                key="exp_producers", placeholder="Kaikki")
+found = explorer.search(indicators, query, priorities, producers)
+
+
+def render() -> None:
+    if found.empty:
+        st.info("Hakuehdoilla ei löytynyt indikaattoreita. Kokeile toista sanaa tai poista "
+                "rajauksia.", icon=":material/search_off:")
+        return
+    options = [int(i) for i in found["indicator_id"]]
+    if st.session_state.get("exp_ind") not in options:
+        st.session_state["exp_ind"] = options[0]
+    iid = st.selectbox(f"Indikaattori ({len(options)} / {len(indicators)} löytyi)", options,
+                       key="exp_ind", format_func=lambda i: f"{by_id.loc[i, 'title_fi']} ({i})")
+    st.query_params.from_dict({"indicator": iid, **language.url_params()})
+    ind = by_id.loc[iid].to_dict()
+
+    # --- metadata --------------------------------------------------------------------------
+    st.header(md_escape(ind["title_fi"]))
+    others = [md_escape(ind.get(c)) for c in ("title_sv", "title_en")
+              if isinstance(ind.get(c), str) and ind.get(c)]
+    if others:
+        st.caption(" · ".join(others))
+    if ind.get("load_status") == "failed":
+        st.warning(f"Indikaattorin lataus epäonnistui: {md_escape(ind.get('load_detail'))}",
+                   icon=":material/error:")
+    obs_all = warehouse.year_slice(version, (iid,), "total")
+    held = ((int(obs_all["year"].min()), int(obs_all["year"].max()))
+            if not obs_all.empty else None)
+    facts = explorer.facts(ind, held)
+    fact_cols = st.columns(4)
+    for n, (label, value) in enumerate(facts):
+        fact_cols[n % 4].markdown(f"**{label}**  \n{md_escape(value)}")
+    st.link_button("Indikaattori Sotkanetissa", explorer.sotkanet_url(iid),
+                   icon=":material/open_in_new:")
+    for label, text in explorer.texts(ind):
+        with st.expander(label, expanded=label == "Kuvaus"):
+            st.markdown(md_escape(text))
+
+    # --- time series -----------------------------------------------------------------------
+    st.subheader("Aikasarja")
+    c1, c2 = st.columns([5, 3])
+    chosen = c1.multiselect("Alueet", region_options, key="exp_regions",
+                            format_func=lambda r: names.get(r, str(r)),
+                            placeholder="Valitse alueet", max_selections=explorer.MAX_REGIONS)
+    genders = c2.multiselect("Sukupuoli", comparison.GENDERS, default=["total"],
+                             key="exp_genders", format_func=lambda g: gender_name(g),
+                             placeholder="Valitse sukupuoli")
+    if not chosen or not genders:
+        st.info("Valitse vähintään yksi alue ja sukupuoli.", icon=":material/info:")
+    else:
+        frame, series_spec = compositions.series_view(version, iid, tuple(chosen),
+                                                          tuple(genders))
+        if frame.empty:
+            missing = [gender_name(g) for g in genders]
+            st.info(f"Valituille alueille ei ole tietoja ({', '.join(missing)}). Aikuisten "
+                    "kyselyitä julkaistaan usein vain hyvinvointialueelle ja koko maalle.",
+                    icon=":material/info:")
+        else:
+            absent = [names.get(r, str(r)) for r in chosen if r not in set(frame["region_id"])]
+            if absent:
+                st.caption(f"Ei tietoja: {md_escape(', '.join(absent))}.")
+            st.vega_lite_chart(series_spec)
+            typed, decimals = explore_table.series_table(frame, int(ind["decimals"]))
+            st.dataframe(table_files.screen(typed, decimals), hide_index=True, height=300)
+            source = table_files.source_line(
+                [ind.get("producer")], built_text(info.get("built_at")),
+                info.get("is_demo") == "true",
+                f"Indikaattori {iid}: {ind['title_fi']}")
+            stem = f"sotkanet_{iid}_aikasarja"
+            downloads.table_downloads(typed, source, stem, key="exp")
+            st.caption("Lataukset sisältävät täsmälleen taulukon rivit (CSV: UTF-8, "
+                       "puolipiste-erotin ja desimaalipilkku Excelille; lähde ensimmäisellä "
+                       "rivillä, Parquet: lähde tiedoston metatiedoissa).")
+
+    # --- tile map --------------------------------------------------------------------------
+    st.subheader("Kunnat kartalla")
+    gender = "total" if "total" in genders or not genders else genders[0]
+    part = warehouse.year_slice(version, (iid,), gender)
+    years = comparison.years_available(part, list(munis["region_id"].astype(int)))
+    if not years:
+        st.info("Tätä indikaattoria ei julkaista kunnittain (vain hyvinvointialue ja koko "
+                "maa), joten karttaa ei voi piirtää.", icon=":material/info:")
+        return
+    if st.session_state.get("exp_year") not in years:
+        st.session_state["exp_year"] = years[0]
+    year = st.selectbox("Vuosi", years, key="exp_year")
+    tile_spec, unplaced = compositions.tile_view(version, iid, gender, int(year))
+    st.vega_lite_chart(tile_spec)
+    st.caption("Ruudut sijaitsevat suunnilleen kuntien maantieteellisillä paikoilla. Väri = "
+               "viidennes alueen kuntien arvoista tänä vuonna; se kertoo suhteellisen aseman, "
+               "ei sitä, onko arvo hyvä vai huono. Pienten kuntien luvut vaihtelevat "
+               "satunnaisesti.")
+    if not unplaced.empty:
+        st.caption("Kunnat, joille ruudukossa ei ole paikkaa:")
+        st.dataframe(pd.DataFrame({
+            "Kunta": unplaced["name_fi"],
+            "Arvo": [number(v, int(ind["decimals"])) for v in unplaced["value"]],
+            "Viidennes": [tilemap.quintile_label(q) for q in unplaced["quintile"]]}),
+            hide_index=True)
+
+
+render()
