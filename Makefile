@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup browser lint bench clean
+.PHONY: run test setup browser lint bench clean i18n
 
 run: setup
 	$(BIN)/hyte serve
@@ -35,6 +35,27 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "could not install chromium: browser tests will be skipped (reason shown by pytest)"; \
 	else echo "no /usr/bin/chromium and not root: browser tests will be skipped (reason shown by pytest)"; fi
+
+# Message catalogues: extract every _()/N_()/ngettext() of each dashboard layer (one gettext
+# domain per layer; app.py belongs to views) and merge into the sv and en catalogues. New
+# texts arrive empty, changed ones fuzzy: translate them, then `make test` checks the result.
+I18N_DOMAINS := views ui reports charts model i18n
+LOCALES := dashboard/i18n/locales
+i18n: setup
+	@mkdir -p $(LOCALES)/templates
+	@for d in $(I18N_DOMAINS); do \
+	  src="dashboard/$$d"; [ "$$d" = views ] && src="$$src dashboard/app.py"; \
+	  $(BIN)/pybabel -q extract --no-default-keywords -k _ -k N_ -k ngettext:1,2 --add-location=file --no-wrap \
+	    --sort-output --project=hyte-tilannekuva -o $(LOCALES)/templates/$$d.pot $$src || exit 1; \
+	  for l in sv en; do \
+	    if [ -f $(LOCALES)/$$l/LC_MESSAGES/$$d.po ]; then \
+	      $(BIN)/pybabel -q update --ignore-obsolete --no-wrap -D $$d -l $$l -i $(LOCALES)/templates/$$d.pot -d $(LOCALES) || exit 1; \
+	    else $(BIN)/pybabel -q init --no-wrap -D $$d -l $$l -i $(LOCALES)/templates/$$d.pot -d $(LOCALES) || exit 1; fi; \
+	  done; \
+	done
+	@rm -rf $(LOCALES)/templates
+	@# creation dates would make every run a change in every catalogue
+	@sed -i '/^"POT-Creation-Date: /d; /^"PO-Revision-Date: /d' $(LOCALES)/*/LC_MESSAGES/*.po
 
 lint: setup
 	$(BIN)/ruff check .

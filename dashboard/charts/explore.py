@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from dashboard.charts import base
+from dashboard.i18n import names
 from dashboard.i18n.catalog import gender_name
 from dashboard.i18n.formatting import interval, number
 from dashboard.model import comparison
@@ -99,7 +100,7 @@ def series_chart(frame: pd.DataFrame, ind: Mapping, width: int = 720,
         "mark": {"type": "point", "filled": True, "size": 40, "opacity": 1},
         "encoding": {"x": x, "y": y, "color": color, "tooltip": tooltip},
     }
-    title = base.wrap(ind.get("title_fi") or str(ind["indicator_id"]), 90, 2)
+    title = base.wrap(names.text(ind, "title") or str(ind["indicator_id"]), 90, 2)
     return base.spec({
         "data": {"name": SERIES_DATA},
         "layer": [whiskers, lines, points],

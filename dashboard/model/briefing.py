@@ -13,6 +13,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard.i18n import names
 from dashboard.i18n.catalog import PRIORITY_ORDER, _, benchmark_name, outcome_name, priority_name, trend_name
 from dashboard.i18n.formatting import built_text, day, interval, number
 from dashboard.i18n.notices import demo_banner, source_line
@@ -116,7 +117,7 @@ def build(group_id: str, group_name: str, ctx: situation.Context, sit: situation
           benchmark: str = "area") -> Briefing:
     """`regions`: warehouse region rows indexed by region_id; `indicators`: indicator rows."""
     rows = sit.rows
-    area_name = str(regions.loc[ctx.area_id, "name_fi"])
+    area_name = str(names.display(regions, "name").loc[ctx.area_id])
     pop_year = regions.loc[list(ctx.members), "population_year"].max()
     stories = []
     for p in PRIORITIES:
@@ -188,16 +189,16 @@ def small_number_notes(row: dict) -> list[str]:
 def indicator_notes(row: dict, indicator: dict) -> list[tuple[str, str]]:
     """Definition, method, Sotkanet's limits and notices, and small-number warnings."""
     name = row["name"]
-    definition = f"{indicator.get('title_fi') or name} (Sotkanet {row['indicator_id']})."
-    desc = indicator.get("description_fi")
+    definition = f"{names.text(indicator, 'title') or name} (Sotkanet {row['indicator_id']})."
+    desc = names.text(indicator, "description")
     if isinstance(desc, str) and desc.strip():
         definition += " " + desc.strip()
     method = phrases.METHOD_NAME.get(row["method"], row["method"])
     producer = indicator.get("producer") or "–"
     items = [(name, f"{definition} Menetelmä: {method}. Tuottaja: {producer}.")]
-    for label, col in (("Rajoitukset (Sotkanet)", "limits_fi"),
-                       ("Huomioitavaa (Sotkanet)", "notices_fi")):
-        text = indicator.get(col)
+    for label, col in (("Rajoitukset (Sotkanet)", "limits"),
+                       ("Huomioitavaa (Sotkanet)", "notices")):
+        text = names.text(indicator, col)
         if isinstance(text, str) and text.strip():
             items.append((f"{label}", text.strip()))
     for note in small_number_notes(row):

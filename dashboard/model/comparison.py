@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from dashboard.i18n import names
 from dashboard.model import stats as analysis
 
 GENDERS = ("total", "male", "female")
@@ -87,6 +88,7 @@ def build(indicators: pd.DataFrame, observations: pd.DataFrame, regions: pd.Data
     all_munis = set(munis_all.index)
     country_rank = len(all_munis) > len(area_munis)
     pops = reg["population"].astype(float)
+    region_names = names.display(reg, "name")
     area_pop = float(pops.get(area_id, math.nan))
 
     # One pass over the (national) slice instead of a boolean mask per indicator.
@@ -131,11 +133,11 @@ def build(indicators: pd.DataFrame, observations: pd.DataFrame, regions: pd.Data
                     if not math.isnan(rest):
                         bench, label = rest, "rest_of_area"
             out.append({
-                "indicator_id": int(iid), "name": ind["short_fi"] or ind["title_fi"],
+                "indicator_id": int(iid), "name": names.text(ind, "short") or names.text(ind, "title"),
                 "priority": ind["priority"], "polarity": ind["polarity"], "unit": ind["unit"],
                 "decimals": int(ind["decimals"]), "method": ind["comparison"] or "none",
                 "year": shown, "region_id": int(rid),
-                "municipality": reg["name_fi"].get(rid, str(rid)), "population": pop,
+                "municipality": region_names.get(rid, str(rid)), "population": pop,
                 "value": v, "abs_value": x, "benchmark_value": bench,
                 "benchmark_label": label,
                 "rank_area": rank_area.get(rid, pd.NA), "n_area": int(in_area.notna().sum()),

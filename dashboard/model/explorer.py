@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from dashboard.i18n import names
 from dashboard.i18n.catalog import polarity_name
 from dashboard.i18n.formatting import day
 from dashboard.model import comparison
@@ -29,8 +30,8 @@ UNIT_NAMES = {
     "years": "vuotta",
     "litres": "litraa",
 }
-METADATA_TEXTS = (("Kuvaus", "description_fi"), ("Tulkinta", "interpretation_fi"),
-                  ("Tulkinnan rajoitukset", "limits_fi"), ("Huomioitavaa", "notices_fi"))
+METADATA_TEXTS = (("Kuvaus", "description"), ("Tulkinta", "interpretation"),
+                  ("Tulkinnan rajoitukset", "limits"), ("Huomioitavaa", "notices"))
 MAX_REGIONS = 12  # beyond this a line chart is spaghetti; the page says so
 
 
@@ -91,8 +92,8 @@ def _missing(v) -> bool:
 
 def texts(ind: Mapping) -> list[tuple[str, str]]:
     """Description, interpretation, limits and notices that the metadata holds."""
-    return [(label, str(ind[col]).strip()) for label, col in METADATA_TEXTS
-            if isinstance(ind.get(col), str) and ind[col].strip()]
+    found = [(label, names.text(ind, col)) for label, col in METADATA_TEXTS]
+    return [(label, text.strip()) for label, text in found if isinstance(text, str) and text.strip()]
 
 
 def series(observations: pd.DataFrame, ind: Mapping, names: Mapping[int, str],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from dashboard.i18n import names
 from dashboard.i18n.catalog import benchmark_name, outcome_name, polarity_name
 from dashboard.i18n.formatting import NBSP, interval, number
 
@@ -69,7 +70,7 @@ def explanation(row, indicator, benchmark: str) -> list[tuple[str, str]]:
     outcome = row["outcome_area"] if benchmark == "area" else row["outcome_country"]
     has_ci = not math.isnan(row["lo"])
     items = [
-        ("Indikaattori", f"{indicator['title_fi']} (Sotkanet {row['indicator_id']})"),
+        ("Indikaattori", f"{names.text(indicator, 'title')} (Sotkanet {row['indicator_id']})"),
         ("Vuosi", str(row["year"]) if row["year"] else "–"),
         ("Ryhmän arvo", value_text(row["value"], unit, dec)),
         ("95 %:n luottamusväli", interval(row["lo"], row["hi"], dec) if has_ci else "ei laskettavissa"),
@@ -90,9 +91,9 @@ def explanation(row, indicator, benchmark: str) -> list[tuple[str, str]]:
     if row["small_members"]:
         items.append(("Pienet kunnat", f"{row['small_members']}: satunnaisvaihtelu on suurta, "
                                        "välit leveitä"))
-    for label, col in (("Tulkinnan rajoitukset (Sotkanet)", "limits_fi"),
-                       ("Huomioitavaa (Sotkanet)", "notices_fi")):
-        text = indicator.get(col)
+    for label, col in (("Tulkinnan rajoitukset (Sotkanet)", "limits"),
+                       ("Huomioitavaa (Sotkanet)", "notices")):
+        text = names.text(indicator, col)
         if isinstance(text, str) and text.strip():
             items.append((label, text.strip()))
     items.append(("Tuottaja", indicator.get("producer") or "–"))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.i18n import names
 from dashboard.model import stats as analysis
 
 SMALL_POPULATION = 2_000  # below this, year-to-year noise dominates: say so
@@ -118,7 +119,7 @@ def _indicator_columns(indicators: pd.DataFrame) -> dict:
         "indicator_id": indicators["indicator_id"].to_numpy(),
         "index": pd.Index(indicators["indicator_id"]),
         # Extension arrays, so the rows keep the warehouse's string dtype.
-        "name": indicators["short_fi"].array, "priority": indicators["priority"].array,
+        "name": names.display(indicators, "short").array, "priority": indicators["priority"].array,
         "polarity": indicators["polarity"].array, "unit": unit.array, "method": method.array,
         "load_status": indicators["load_status"].array,
         "decimals": indicators["decimals"].astype(int).to_numpy(),

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dashboard import data
 from dashboard.charts import overview as overview_charts
-from dashboard.i18n.catalog import benchmark_name
+from dashboard.i18n import names
+from dashboard.i18n.catalog import benchmark_name, current
 from dashboard.model import briefing, situation
 
 
@@ -25,10 +26,11 @@ def group_context(cat: dict, group_id: str, benchmark: str = "area") -> situatio
     regions = cat["regions"]
     area_id, country_id = county_ids(cat["meta"])
     members = tuple(int(m) for m in groups.loc[group_id, "members"])
-    names = dict(zip(regions["region_id"].astype(int), regions["name_fi"], strict=True))
+    region_names = dict(zip(regions["region_id"].astype(int), names.display(regions, "name"),
+                            strict=True))
     pops = {int(r): float(p) for r, p in zip(regions["region_id"], regions["population"],
                                              strict=True) if p == p and p is not None}
-    return situation.Context(members, names, pops, area_id, country_id, benchmark)
+    return situation.Context(members, region_names, pops, area_id, country_id, benchmark)
 
 
 def group_situation(version: str, cat: dict, ctx: situation.Context,
@@ -57,7 +59,7 @@ def group_briefing(cat: dict, group_id: str, ctx: situation.Context, sit: situat
                    benchmark: str = "area") -> briefing.Briefing:
     """The group's story for the presenter mode and the exports (model.briefing)."""
     groups = cat["groups"].set_index("group_id")
-    return briefing.build(group_id, str(groups.loc[group_id, "name_fi"]), ctx, sit,
+    return briefing.build(group_id, str(names.display(groups, "name").loc[group_id]), ctx, sit,
                           cat["indicators"], cat["regions"].set_index("region_id"),
                           cat["meta"], benchmark)
 
@@ -65,6 +67,6 @@ def group_briefing(cat: dict, group_id: str, ctx: situation.Context, sit: situat
 def briefing_for(version: str, group_id: str, benchmark: str = "area",
                  cat: dict | None = None) -> briefing.Briefing:
     """A group's briefing straight from the warehouse (the export command's path)."""
-    cat = cat if cat is not None else data.catalogue(version)
+    cat = cat if cat is not None else names.localize(data.catalogue(version), current())
     ctx = group_context(cat, group_id, benchmark)
     return group_briefing(cat, group_id, ctx, group_situation(version, cat, ctx), benchmark)

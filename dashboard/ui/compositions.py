@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard.charts import compare as comparison_charts
 from dashboard.charts import explore as explore_charts
 from dashboard.charts import tilemap
-from dashboard.i18n.catalog import _, gender_name
+from dashboard.i18n.catalog import _, current, gender_name
 from dashboard.model import briefing, comparison, explorer, situation
 from dashboard.reports import assemble, compare_table
 from dashboard.ui import warehouse
@@ -24,20 +24,29 @@ def county_ids(version: str) -> tuple[int, int]:
     return assemble.county_ids(warehouse.meta(version))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def group_context(version: str, group_id: str, benchmark: str = "area") -> situation.Context:
     """Members, names and populations of a group (every chart and export asks)."""
+    return _group_context(version, group_id, benchmark, lang=current())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _group_context(version: str, group_id: str, benchmark: str = "area", *, lang: str) -> situation.Context:
+    # lang: only part of the key; the texts inside follow the run's language
     return assemble.group_context(warehouse.catalogue(version), group_id, benchmark)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def group_situation(version: str, group_id: str, benchmark: str) -> situation.Situation:
+    return _group_situation(version, group_id, benchmark, lang=current())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _group_situation(version: str, group_id: str, benchmark: str, *, lang: str) -> situation.Situation:
+    # lang: only part of the key; the texts inside follow the run's language
     ctx = group_context(version, group_id, benchmark)
     obs = warehouse.observations(version, (*ctx.members, ctx.area_id, ctx.country_id))
     return assemble.group_situation(version, warehouse.catalogue(version), ctx, obs)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
 def priority_charts(version: str, group_id: str, benchmark: str, priority: str,
                     _sit: situation.Situation | None = None) -> tuple[dict, dict] | None:
     """The overview's two charts of one priority, cached: a rerun reuses the specs.
@@ -46,6 +55,13 @@ def priority_charts(version: str, group_id: str, benchmark: str, priority: str,
     hashed, by Streamlit's leading underscore); a cache hit there is a fresh unpickled copy
     of every frame, which cost more than drawing a priority's charts.
     """
+    return _priority_charts(version, group_id, benchmark, priority, _sit=_sit, lang=current())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _priority_charts(version: str, group_id: str, benchmark: str, priority: str,
+                    _sit: situation.Situation | None = None, *, lang: str) -> tuple[dict, dict] | None:
+    # lang: only part of the key; the texts inside follow the run's language
     ctx = group_context(version, group_id, benchmark)
     sit = _sit if _sit is not None else group_situation(version, group_id, benchmark)
     return assemble.overview_chart_specs(sit, priority, benchmark, ctx.names[ctx.area_id])
@@ -70,10 +86,16 @@ def benchmark_names(version: str) -> dict[str, str]:
             "country": _("koko maa")}
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def compared(version: str, municipalities: tuple[int, ...], indicator_ids: tuple[int, ...],
              benchmark: str, year: int | None, gender: str) -> comparison.Comparison:
     """comparison.build for one selection (the order of both tuples is the drawing order)."""
+    return _compared(version, municipalities, indicator_ids, benchmark, year, gender, lang=current())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _compared(version: str, municipalities: tuple[int, ...], indicator_ids: tuple[int, ...],
+             benchmark: str, year: int | None, gender: str, *, lang: str) -> comparison.Comparison:
+    # lang: only part of the key; the texts inside follow the run's language
     area_id, country_id = county_ids(version)
     obs = warehouse.year_slice(version, tuple(sorted(indicator_ids)), gender)
     return comparison.build(warehouse.indicators(version), obs, warehouse.regions(version),
@@ -81,11 +103,18 @@ def compared(version: str, municipalities: tuple[int, ...], indicator_ids: tuple
                             benchmark, year, gender)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def compare_charts(version: str, municipalities: tuple[int, ...],
                    indicator_ids: tuple[int, ...], benchmark: str, year: int | None,
                    gender: str) -> tuple[dict, dict]:
     """(heat map, dot panels) of one selection, as finished Vega-Lite specs."""
+    return _compare_charts(version, municipalities, indicator_ids, benchmark, year, gender, lang=current())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _compare_charts(version: str, municipalities: tuple[int, ...],
+                   indicator_ids: tuple[int, ...], benchmark: str, year: int | None,
+                   gender: str, *, lang: str) -> tuple[dict, dict]:
+    # lang: only part of the key; the texts inside follow the run's language
     rows = compared(version, municipalities, indicator_ids, benchmark, year, gender).rows
     area_id, _country_id = county_ids(version)
     regions = warehouse.regions(version)
@@ -99,11 +128,18 @@ def compare_charts(version: str, municipalities: tuple[int, ...],
             comparison_charts.dots(rows, bench))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def compare_tables(version: str, municipalities: tuple[int, ...],
                   indicator_ids: tuple[int, ...], benchmark: str, year: int | None,
                   gender: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the table on screen as Finnish text, the download table) of one selection."""
+    return _compare_tables(version, municipalities, indicator_ids, benchmark, year, gender, lang=current())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _compare_tables(version: str, municipalities: tuple[int, ...],
+                  indicator_ids: tuple[int, ...], benchmark: str, year: int | None,
+                  gender: str, *, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    # lang: only part of the key; the texts inside follow the run's language
     result = compared(version, municipalities, indicator_ids, benchmark, year, gender)
     typed, decimals = compare_table.table(result.rows, result.country_rank_available)
     return compare_table.screen_table(typed, decimals), typed
@@ -114,10 +150,16 @@ def _indicator(version: str, indicator_id: int) -> dict:
     return inds[inds["indicator_id"] == indicator_id].iloc[0].to_dict()
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def series_view(version: str, indicator_id: int, region_ids: tuple[int, ...],
                 genders: tuple[str, ...]) -> tuple[pd.DataFrame, dict]:
     """(the time series frame, its chart spec) of the explorer's selection."""
+    return _series_view(version, indicator_id, region_ids, genders, lang=current())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _series_view(version: str, indicator_id: int, region_ids: tuple[int, ...],
+                genders: tuple[str, ...], *, lang: str) -> tuple[pd.DataFrame, dict]:
+    # lang: only part of the key; the texts inside follow the run's language
     ind = _indicator(version, indicator_id)
     regions = warehouse.regions(version)
     names = dict(zip(regions["region_id"].astype(int), regions["name_fi"], strict=True))
@@ -127,10 +169,16 @@ def series_view(version: str, indicator_id: int, region_ids: tuple[int, ...],
     return frame, (explore_charts.series_chart(frame, ind) if not frame.empty else None)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def tile_view(version: str, indicator_id: int, gender: str,
               year: int) -> tuple[dict, pd.DataFrame]:
     """(the tile map spec, the municipalities without a tile) of one indicator and year."""
+    return _tile_view(version, indicator_id, gender, year, lang=current())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _tile_view(version: str, indicator_id: int, gender: str,
+              year: int, *, lang: str) -> tuple[dict, pd.DataFrame]:
+    # lang: only part of the key; the texts inside follow the run's language
     ind = _indicator(version, indicator_id)
     area_id, _country_id = county_ids(version)
     regions = warehouse.regions(version)

@@ -1,5 +1,7 @@
 """The warehouse readers of dashboard.data, cached across sessions under the file's version.
 
+The small tables come with display names in the session's language (i18n.names).
+
 Small keys only (the version, ids as tuples): st.cache_data would hash a frame by sampling
 it. A publish changes the version, so the next interaction reads the new file.
 """
@@ -10,34 +12,48 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
+from dashboard.i18n import names
+from dashboard.i18n.catalog import current
 
 WarehouseUnavailable = data.WarehouseUnavailable
 version = data.version
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def catalogue(version: str) -> dict:
+def _raw_catalogue(version: str) -> dict:
     return data.catalogue(version)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=24)
+def _catalogue(version: str, lang: str) -> dict:
+    return names.localize(_raw_catalogue(version), lang)
+
+
+def catalogue(version: str) -> dict:
+    """meta, regions, groups and indicators, their display names in this run's language."""
+    return _catalogue(version, current())
+
+
+@st.cache_data(show_spinner=False, max_entries=96)
+def _table(version: str, lang: str, name: str):
+    # One table per entry: a cache hit unpickles a copy, and pages ask for these often.
+    return _catalogue(version, lang)[name]
+
+
 def meta(version: str) -> dict:
-    return catalogue(version)["meta"]
+    return _table(version, current(), "meta")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def regions(version: str) -> pd.DataFrame:
-    return catalogue(version)["regions"]
+    return _table(version, current(), "regions")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def groups(version: str) -> pd.DataFrame:
-    return catalogue(version)["groups"]
+    return _table(version, current(), "groups")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def indicators(version: str) -> pd.DataFrame:
-    return catalogue(version)["indicators"]
+    return _table(version, current(), "indicators")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
