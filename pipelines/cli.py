@@ -52,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--format", action="append", choices=["html", "pdf", "png"], default=None,
                    dest="formats", help="repeat for several; default: html and pdf")
     e.add_argument("--out", type=Path, default=Path("exports"), help="output directory")
+    e.add_argument("--municipality", action="append", default=None, metavar="CODE",
+                   help="municipality cards instead of group overviews: an official code "
+                        "(e.g. 179; repeat for several) or 'all' (every card, each group's "
+                        "set and the county's PDF with a contents page); formats html, pdf")
 
     b = sub.add_parser("bench", help="the benchmark command (same as python -m benchmarks)")
     b.add_argument("bench_args", nargs=argparse.REMAINDER,
@@ -187,8 +191,16 @@ def cmd_export(args) -> int:
         _fail(f"no warehouse at {live}; build one with: hyte ingest --source demo")
         return EXIT_FAILED
     try:
-        written = export.export_groups(live, args.group, args.formats or ["html", "pdf"],
-                                       args.out, progress=_progress(False))
+        if args.municipality:
+            if "png" in (args.formats or []):
+                _fail("--format png is for group overviews; municipality cards are html or pdf")
+                return EXIT_USAGE
+            written = export.export_cards(live, args.municipality, args.formats or ["html", "pdf"],
+                                          args.out, group_ids=args.group,
+                                          progress=_progress(False))
+        else:
+            written = export.export_groups(live, args.group, args.formats or ["html", "pdf"],
+                                           args.out, progress=_progress(False))
     except export.ExportError as exc:
         _fail(str(exc))
         return EXIT_FAILED
