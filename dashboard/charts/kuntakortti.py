@@ -22,15 +22,16 @@ from dashboard.i18n.formatting import number
 from dashboard.model.kuntakortti import SMALL_COUNT, Card, Row, Section
 
 CARD_DATA = "card"
-WIDTH = 1000          # layout units; Streamlit stretches the chart to its column
-ROW_STEP = 46         # px per indicator: three lines of a long name at 11 px
-NAME_CHARS = 45       # characters per line of the indicator's name
+WIDTH = 1000          # layout units: the chart is drawn at up to SCREEN_WIDTH px
+SCREEN_WIDTH = 1060   # px; narrower columns scale the whole line down
+ROW_STEP = 48         # px per indicator: three lines of a long name at 11 px
+NAME_CHARS = 42       # characters per line of the indicator's name (fits 820 px)
 NAME_LINES = 3
 # Column edges as shares of WIDTH (left, right).
 COLUMNS = {
-    "mark": (0.0, 0.016), "name": (0.018, 0.30), "spine": (0.31, 0.535),
-    "value": (0.54, 0.615), "year": (0.615, 0.66), "area": (0.665, 0.765),
-    "country": (0.77, 0.87), "trend": (0.878, 0.955), "rank": (0.955, 1.0),
+    "mark": (0.0, 0.016), "name": (0.018, 0.295), "spine": (0.305, 0.525),
+    "value": (0.53, 0.6), "year": (0.615, 0.66), "area": (0.668, 0.768),
+    "country": (0.773, 0.873), "trend": (0.882, 0.957), "rank": (0.957, 1.0),
 }
 MARK_COLORS = {"strength": base.OUTCOME_COLORS["better"], "challenge": base.OUTCOME_COLORS["worse"],
                "worsening": base.OUTCOME_COLORS["worse"]}
@@ -124,7 +125,7 @@ def _records(card: Card, section: Section) -> list[dict]:
         base_rec = {"row": key, "indicator": row.name, "zebra": i % 2 == 1}
         out.append({**base_rec, "kind": "line",
                     "nimi": _lines(row.name, NAME_CHARS, NAME_LINES),
-                    "mark": row.mark or "", "arvo": row.value_text(),
+                    "mark": row.mark or "", "arvo": row.value_text() if row.has_value else "–",
                     "vali": row.interval_text() if row.has_value else "",
                     "vuosi": row.year_text(), "sija": row.rank_text(),
                     "suunta": "\n".join(textwrap.wrap(trend_name(row.trend), 13,
@@ -165,16 +166,19 @@ def _records(card: Card, section: Section) -> list[dict]:
 
 
 def _heads(card: Card) -> list[dict]:
-    heads = [("name", _("Indikaattori"), "start"),
-             ("spine", _("Kunta alueen kuntien joukossa"), "start"),
-             ("value", _("Arvo\n95 %:n väli"), "end"), ("year", _("Vuosi"), "middle"),
-             ("area", benchmark_word(card), "middle"),
-             ("country", _("vs. koko maa"), "middle"), ("trend", _("Suunta"), "start"),
-             ("rank", _("Sija"), "end")]
+    """Column heads: a bold line, and under some of them a small line saying what it holds."""
+    heads = [("name", _("Indikaattori"), "", "start"),
+             ("spine", _("Kunta alueen kuntien joukossa"), "", "start"),
+             ("value", _("Arvo"), _("95 %:n väli"), "end"), ("year", _("Vuosi"), "", "middle"),
+             ("area", benchmark_word(card), _("vertailuarvo"), "middle"),
+             ("country", _("vs. maa"), _("vertailuarvo"), "middle"),
+             ("trend", _("Suunta"), "", "start"),
+             ("rank", _("Sija"), "", "end")]
     out = []
-    for col, text, anchor in heads:
-        x = {"start": _x(col), "end": _x(col, 1) - 2, "middle": _centre(col)}[anchor]
-        out.append({"row": "head", "kind": "head", "x": x, "otsikko": text, "anchor": anchor})
+    for col, text, sub, anchor in heads:
+        x = {"start": _x(col), "end": _x(col, 1) - 4, "middle": _centre(col)}[anchor]
+        out.append({"row": "head", "kind": "head", "x": x, "otsikko": text, "ala": sub,
+                    "anchor": anchor})
     return out
 
 
@@ -211,10 +215,15 @@ def section_chart(card: Card, section: Section, title: str | None = None,
              "mark": {"type": "rect", "color": "#F4F4F4"},
              "encoding": {"x": at(0), "x2": {"datum": WIDTH}, "y": y}}
     heads = {"transform": _filter("head"),
-             "mark": {"type": "text", "baseline": "bottom", "dy": 18, "fontSize": 11,
-                      "fontWeight": "bold", "color": "#444444", "lineBreak": "\n"},
+             "mark": {"type": "text", "baseline": "bottom", "dy": 6, "fontSize": 11,
+                      "fontWeight": "bold", "color": "#444444"},
              "encoding": {"x": x(), "y": y, "text": {"field": "otsikko"},
                           "align": {"field": "anchor", "type": "nominal", "scale": None}}}
+    subheads = {"transform": _filter("head"),
+                "mark": {"type": "text", "baseline": "bottom", "dy": 19, "fontSize": 10,
+                         "color": "#666666"},
+                "encoding": {"x": x(), "y": y, "text": {"field": "ala"},
+                             "align": {"field": "anchor", "type": "nominal", "scale": None}}}
     mark = {"transform": line + [{"filter": "datum.mark != ''"}],
             "mark": {"type": "point", "filled": True, "size": 60, "opacity": 1},
             "encoding": {"x": at(_centre("mark")), "y": y,
@@ -222,7 +231,8 @@ def section_chart(card: Card, section: Section, title: str | None = None,
                                                  "value": "triangle-down"}, "value": "circle"},
                          "fill": {"field": "mark_c", "type": "nominal", "scale": None},
                          "tooltip": [base.tip("indicator", _("Indikaattori"))]}}
-    name = text("nimi", at(_x("name")), fontSize=11, lineHeight=13)
+    name = text("nimi", at(_x("name")), fontSize=11, lineHeight=13,
+                limit=int((_x("name", 1) - _x("name")) * 0.82))
     name["encoding"]["tooltip"] = [base.tip("indicator", _("Indikaattori")),
                                    base.tip("huom", _("Huom."))]
     county_only = {"transform": line + [{"filter": "datum.vain_alue"}],
@@ -262,7 +272,7 @@ def section_chart(card: Card, section: Section, title: str | None = None,
     interval = text("vali", at(_x("value", 1) - 4), "right", fontSize=10.5, color="#555555",
                     dy=8)
     year = text("vuosi", at(_centre("year")), "center", fontSize=11)
-    layers = [zebra, heads, mark, name, county_only, range_bar, others, bench, country, ci,
+    layers = [zebra, heads, subheads, mark, name, county_only, range_bar, others, bench, country, ci,
               dot, value, interval, year]
     for col, word, number_field, light in (("area", "alue", "alue_arvo", "alue_light"),
                                            ("country", "maa", "maa_arvo", "maa_light")):
@@ -284,16 +294,20 @@ def section_chart(card: Card, section: Section, title: str | None = None,
                   "musta pystyviiva: {benchmark}, kolmio: koko maa.",
                   benchmark=card.benchmark_name()),
                 _("Pallo: {name}, väri = vertailu 95 %:n luottamusvälillä (harmaa = ei "
-                  "verrattu), viiva pallon ympärillä = luottamusväli. ● vahvuus, ● tai ▼ haaste "
-                  "(nostosääntö).", name=card.name)]
+                  "verrattu), viiva pallon ympärillä = luottamusväli. Merkki nimen edessä: "
+                  "sininen = vahvuus, oranssi = haaste (kolmio: heikompi ja heikkenevä).",
+                  name=card.name)]
     if any(r.few_cases for r in section.rows):
         subtitle.append(_("* alle {limit} tapausta: satunnaisvaihtelu suurta.", limit=SMALL_COUNT))
+    # Titles do not wrap: lines short enough for the narrowest column the page has (820 px).
+    subtitle = [line for text in subtitle for line in base.wrap(text, 120, 3)]
     return base.spec({
         "data": {"name": CARD_DATA},
         "layer": layers,
-        "width": width or 980, "height": {"step": ROW_STEP},
-        "title": {"text": title or section.name, "subtitle": subtitle,
-                  "fontSize": base.FONT_SIZES["chart_title"]},
+        "width": width or SCREEN_WIDTH, "height": {"step": ROW_STEP},
+        "view": {"stroke": None},
+        "title": {"text": title or _("{name}: {priority}", name=card.name, priority=section.name),
+                  "subtitle": subtitle, "fontSize": base.FONT_SIZES["chart_title"]},
         "datasets": {CARD_DATA: data},
     })
 

@@ -23,6 +23,11 @@ class UnknownMunicipality(ValueError):
     """A code that is not one of the county's municipalities; the message names the valid ones."""
 
 
+def county_ids(cat: dict) -> tuple[int, int]:
+    """(wellbeing services county, whole country) region ids of the warehouse."""
+    return int(cat["meta"]["county_region_id"]), int(cat["meta"]["country_region_id"])
+
+
 def municipalities(cat: dict) -> pd.DataFrame:
     """The county's municipalities (region rows with display names), by name."""
     return kuntakortti.county_municipalities(cat["regions"], cat["meta"])

@@ -121,16 +121,20 @@ def _table(card: Card, rows) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def figures(card: Card) -> list[tuple[str, str]]:
+    """The header's figures: population, dependency ratio, the age shares the catalogue has."""
+    out = [(_("Väestö"), card.population_text()), (_("Huoltosuhde"), card.dependency.text())]
+    for age in card.ages:
+        out.append((_("{band}-vuotiaat", band=age.label), age.text()))
+    return out
+
+
 def facts(card: Card) -> list[tuple[str, str]]:
-    """The header's label/value pairs (the page and the HTML show the same)."""
+    """The header's label/value pairs (the page shows the same figures)."""
     out = [(_("Kuntanumero"), card.code)]
     if card.group_name:
         out.append((_("Neuvotteluryhmä"), card.group_name))
-    out += [(_("Väestö"), card.population_text()), (_("Huoltosuhde"), card.dependency.text())]
-    for age in card.ages:
-        out.append((_("{band}-vuotiaat", band=age.label), age.text()))
-    out.append((_("Tiedot vuosilta"), card.vintage_text() or "–"))
-    return out
+    return out + figures(card) + [(_("Tiedot vuosilta"), card.vintage_text() or "–")]
 
 
 def render(card: Card, js_bundle: str, exported_at: str) -> str:
