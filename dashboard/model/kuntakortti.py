@@ -344,7 +344,7 @@ def _float(v) -> float:
     return math.nan if _missing(v) else float(v)
 
 
-def _age_facts(indicators: pd.DataFrame, rows: pd.DataFrame) -> tuple[list[Fact], tuple]:
+def age_facts(indicators: pd.DataFrame, rows: pd.DataFrame) -> tuple[list[Fact], tuple]:
     by_id = rows.set_index("indicator_id")
     found: dict[str, Fact] = {}
     for ind in indicators.to_dict("records"):
@@ -482,7 +482,7 @@ def build(region_id: int, cat: Mapping, sit: situation.Situation, year_slice: pd
             if region_id in {int(m) for m in members}:
                 group_id, group_name = str(gid), str(gname)
                 break
-    ages, ages_missing = _age_facts(indicators, rows)
+    ages, ages_missing = age_facts(indicators, rows)
     label = "rest_of_area" if rows["benchmark_label"].eq("rest_of_area").any() else "area"
     pop_year = here.get("population_year")
     return Card(

@@ -144,7 +144,7 @@ def render(card: Card, js_bundle: str, exported_at: str) -> str:
     if card.is_demo:
         parts.append(f'<p class="demo">{escape(demo_banner())}</p>')
     parts.append(f"<h1>{escape(card.name)}</h1>")
-    parts.append(f'<p class="kind">{escape(_("Kuntakortti"))}</p>')
+    parts.append('<p class="kind">' + escape(_("Kuntakortti")) + "</p>")
     parts.append('<dl class="facts">' + "".join(
         f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in
         facts(card) + [(_("Tietovarasto koottu"), card.stamp.built_at),
@@ -152,26 +152,26 @@ def render(card: Card, js_bundle: str, exported_at: str) -> str:
     notes = [card.comparison_text(), card.small_text(), card.age_missing_text()]
     parts.append(f'<p class="note">{escape(" ".join(n for n in notes if n))}</p>')
 
-    parts.append(f"<h2>{escape(_('Vahvuudet ja haasteet'))}</h2><div class=\"phenomena\">")
+    parts.append("<h2>" + escape(_("Vahvuudet ja haasteet")) + '</h2><div class="phenomena">')
     for section in card.sections:
         if section.priority == "context":
             continue
         parts.append(f"<section><h3>{escape(section.name)}</h3>"
-                     f"<strong>{escape(_('Vahvuudet'))}</strong>")
+                     + "<strong>" + escape(_("Vahvuudet")) + "</strong>")
         if section.strengths:
             parts.append("<ul>" + "".join(f'<li class="strength">{escape(card.sentence(r))}</li>'
                                           for r in section.strengths) + "</ul>")
         else:
-            parts.append(f'<p class="none">{escape(_("Ei tilastollisesti selviä vahvuuksia."))}'
-                         "</p>")
-        parts.append(f"<strong>{escape(_('Haasteet'))}</strong>")
+            parts.append('<p class="none">' + escape(_("Ei tilastollisesti selviä vahvuuksia."))
+                         + "</p>")
+        parts.append("<strong>" + escape(_("Haasteet")) + "</strong>")
         if section.challenges:
             parts.append("<ul>" + "".join(
                 f'<li class="{"worsening" if r["trend"] == "worsening" else "challenge"}">'
                 f"{escape(card.sentence(r))}</li>" for r in section.challenges) + "</ul>")
         else:
-            parts.append(f'<p class="none">{escape(_("Ei tilastollisesti selviä haasteita."))}'
-                         "</p>")
+            parts.append('<p class="none">' + escape(_("Ei tilastollisesti selviä haasteita."))
+                         + "</p>")
         parts.append("</section>")
     parts.append("</div>")
 
@@ -184,7 +184,7 @@ def render(card: Card, js_bundle: str, exported_at: str) -> str:
         if cid in ids:
             parts.append(f'<div class="chart" id="{cid}" role="img" '
                          f'aria-label="{escape(section.name)}"></div>')
-        parts.append(f"<details><summary>{escape(_('Taulukko: kaikki luvut'))}</summary>"
+        parts.append("<details><summary>" + escape(_("Taulukko: kaikki luvut")) + "</summary>"
                      + _table(card, section.rows) + "</details>")
 
     parts.append("<footer>" + "<br>".join(escape(line) for line in card.stamp.lines())

@@ -70,7 +70,8 @@ def card_links(version: str, region_ids: Sequence[int] | None = None,
         return
     links = " · ".join(f"[{md_escape(n)}]({card_url(str(c))})"
                        for c, n in zip(munis["code"], munis["name"], strict=True))
-    st.markdown(f"{md_escape(label or _('Kuntakortit'))}: {links}")
+    label = label if label is not None else _("Kuntakortit")
+    st.markdown(md_escape(label) + ": " + links)
 
 
 # --- the cached card -------------------------------------------------------------------------

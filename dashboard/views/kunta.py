@@ -72,12 +72,12 @@ for col, section in zip(cols, [s for s in card.sections if s.priority in PRIORIT
                         strict=False):
     with col.container(border=True):
         st.subheader(section.name)
-        st.markdown(f"**{_('Vahvuudet')}**")
+        st.markdown("**" + _("Vahvuudet") + "**")
         if not section.strengths:
             st.caption(_("Ei tilastollisesti selviä vahvuuksia."))
         for r in section.strengths:
             st.markdown(f":blue[**●**] {md_escape(card.sentence(r))}")
-        st.markdown(f"**{_('Haasteet')}**")
+        st.markdown("**" + _("Haasteet") + "**")
         if not section.challenges:
             st.caption(_("Ei tilastollisesti selviä haasteita."))
         for r in section.challenges:
