@@ -104,6 +104,21 @@ def wilson_interval(x: float, n: float, level: float = TABLE_LEVEL) -> tuple[flo
     return lower, upper
 
 
+def byar_interval(x: float, level: float = TABLE_LEVEL) -> tuple[float, float]:
+    """Byar's approximation to the exact Poisson limits (PHEindicatormethods' byars_lower and
+    byars_upper); poisson_interval uses it from EXACT_BELOW events. Where the cubed base
+    turns negative (x = 1 at 99.8 %), PHE returns NA; this returns 0."""
+    if x < 0:
+        raise ValueError(f"count must be >= 0, got {x}")
+    z = z_value(level)
+    lower = 0.0
+    if x > 0:
+        lower = x * max(1.0 - 1.0 / (9.0 * x) - z / (3.0 * math.sqrt(x)), 0.0) ** 3
+    x1 = x + 1.0
+    upper = x1 * (1.0 - 1.0 / (9.0 * x1) + z / (3.0 * math.sqrt(x1))) ** 3
+    return lower, upper
+
+
 def poisson_interval(x: float, level: float = TABLE_LEVEL) -> tuple[float, float]:
     """Limits of a Poisson count as PHEindicatormethods' phe_rate computes them.
 
@@ -115,20 +130,13 @@ def poisson_interval(x: float, level: float = TABLE_LEVEL) -> tuple[float, float
     if x < 0:
         raise ValueError(f"count must be >= 0, got {x}")
     _check_level(level)
+    if x >= EXACT_BELOW:
+        return byar_interval(x, level)
     alpha = 1.0 - level
-    if x < EXACT_BELOW:
-        # (At a vanishing count the quantile underflows to NaN; its limit is 0.)
-        lower = 0.0 if x == 0 else float(np.nan_to_num(stats.chi2.ppf(alpha / 2.0, 2.0 * x)))
-        lower /= 2.0
-        upper = float(stats.chi2.ppf(1.0 - alpha / 2.0, 2.0 * x + 2.0)) / 2.0
-        return lower, upper
-    z = z_value(level)
-    base = 1.0 - 1.0 / (9.0 * x) - z / (3.0 * math.sqrt(x))
-    # Never negative from 10 events at any level used here; the guard keeps it a count.
-    lower = x * max(base, 0.0) ** 3
-    x1 = x + 1.0
-    upper = x1 * (1.0 - 1.0 / (9.0 * x1) + z / (3.0 * math.sqrt(x1))) ** 3
-    return lower, upper
+    # (At a vanishing count the quantile underflows to NaN; its limit is 0.)
+    lower = 0.0 if x == 0 else float(np.nan_to_num(stats.chi2.ppf(alpha / 2.0, 2.0 * x)))
+    upper = float(stats.chi2.ppf(1.0 - alpha / 2.0, 2.0 * x + 2.0))
+    return lower / 2.0, upper / 2.0
 
 
 def denominator(value, abs_value, unit: str, method: str) -> float | None:
