@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from dashboard import analysis
 from dashboard.formatting import NBSP, interval, number
 from dashboard.texts import outcome_name, t
 
@@ -26,16 +27,37 @@ BENCHMARK_WHERE = {
 }
 METHOD_NAME = {
     "proportion": "osuus: Wilsonin luottamusväli",
-    "rate": "ilmaantuvuus: Poisson-jakauman tarkka väli (Byarin approksimaatio)",
-    "none": "ei luottamusväliä (ei osoittajaa, ikävakioitu luku, indeksi tai painotettu kysely)",
+    "rate": ("ilmaantuvuus: Poisson-jakauman tarkka väli alle 10 tapauksesta, 10 tapauksesta "
+             "alkaen Byarin approksimaatio"),
+    "none": ("ei luottamusväliä (ei osoittajaa, ikävakioitu luku, indeksi tai painotettu "
+             "kysely): ei verrata"),
 }
+# Whole sentences with the tested years: trend_clause() fills them from a situation row.
 TREND_CLAUSE = {
-    "improving": "viiden viimeisimmän havainnon suunta on paraneva",
-    "worsening": "viiden viimeisimmän havainnon suunta on heikkenevä",
-    "rising": "viiden viimeisimmän havainnon suunta on nouseva",
-    "falling": "viiden viimeisimmän havainnon suunta on laskeva",
-    "stable": "viiden viimeisimmän havainnon aikana selvää muutosta ei ole",
-    "insufficient": "kehityssuuntaa ei voi arvioida (liian vähän havaintoja)",
+    "improving": ("vuosien {first}–{last} suuntaus on paraneva (viisi peräkkäistä vuotta, "
+                  "Fingertipsin menetelmä, 99,8 %)"),
+    "worsening": ("vuosien {first}–{last} suuntaus on heikkenevä (viisi peräkkäistä vuotta, "
+                  "Fingertipsin menetelmä, 99,8 %)"),
+    "rising": ("vuosien {first}–{last} suuntaus on nouseva (viisi peräkkäistä vuotta, "
+               "Fingertipsin menetelmä, 99,8 %)"),
+    "falling": ("vuosien {first}–{last} suuntaus on laskeva (viisi peräkkäistä vuotta, "
+                "Fingertipsin menetelmä, 99,8 %)"),
+    "stable": ("vuosina {first}–{last} ei ole tilastollisesti merkitsevää muutosta (viisi "
+               "peräkkäistä vuotta, Fingertipsin menetelmä, 99,8 %)"),
+    "insufficient": ("suuntausta ei voi laskea: ei viittä peräkkäistä vuotta, joilta ryhmän "
+                     "arvo ja luottamusväli ovat tiedossa (Fingertipsin menetelmä)"),
+    "not_computable": ("suuntausta ei lasketa: indikaattorilla ei ole luottamusväliä, jota "
+                       "Fingertipsin menetelmä edellyttää"),
+}
+# How the group's value was made (situation rows' value_kind).
+VALUE_KIND_TEXT = {
+    "pooled": "jäsenkuntien osoittajat ja nimittäjät yhteen",
+    "weighted_mean": ("jäsenkuntien väestöllä painotettu keskiarvo (ei osoittajaa ja "
+                      "nimittäjää, joten sitä ei verrata)"),
+    "sum": "jäsenkuntien lukumäärät yhteen",
+    "incomplete": ("ei laskettavissa: tieto vain {present}/{n_members} kunnalta, eikä "
+                   "yhdeltäkään vuodelta kaikilta kunnilta"),
+    "area_only": "julkaistaan vain hyvinvointialueelle ja koko maalle",
 }
 
 
@@ -45,8 +67,28 @@ def value_text(value, unit: str, decimals: int) -> str:
     return number(value, decimals) + UNIT_SUFFIX.get(unit, "")
 
 
+def _year(v) -> str:
+    return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else str(int(v))
+
+
+def trend_clause(row) -> str:
+    """The trend as a sentence naming the years tested and the method."""
+    return TREND_CLAUSE[row["trend"]].format(first=_year(row.get("trend_from")),
+                                             last=_year(row.get("trend_to")))
+
+
+def value_kind_text(row) -> str:
+    kind = row.get("value_kind") or "pooled"
+    return VALUE_KIND_TEXT[kind].format(present=row.get("present", "–"),
+                                        n_members=row.get("n_members", "–"))
+
+
 def benchmark_key(row, benchmark: str) -> str:
     return row["benchmark_label"] if benchmark == "area" else "country"
+
+
+HIGHLIGHT_SENTENCE = ("{name}: ryhmässä {value} vuonna {year}, {where} {benchmark}. Taso on "
+                      "selvästi {level} eli tilanne on {verdict}; {trend}.")
 
 
 def highlight_sentence(row, benchmark: str) -> str:
@@ -57,8 +99,19 @@ def highlight_sentence(row, benchmark: str) -> str:
     b = value_text(bench, row["unit"], row["decimals"])
     level = "korkeampi" if row["value"] > bench else "matalampi"
     verdict = outcome_name(row["outcome"])
-    return (f"{row['name']}: ryhmässä {v} vuonna {row['year']}, {BENCHMARK_WHERE[key]} {b}. "
-            f"Taso on selvästi {level} eli tilanne on {verdict}; {TREND_CLAUSE[row['trend']]}.")
+    return HIGHLIGHT_SENTENCE.format(name=row["name"], value=v, year=row["year"],
+                                     where=BENCHMARK_WHERE[key], benchmark=b, level=level,
+                                     verdict=verdict, trend=trend_clause(row))
+
+
+def _chi2_text(row) -> str:
+    chi2 = row.get("trend_chi2")
+    if chi2 is None or (isinstance(chi2, float) and math.isnan(chi2)):
+        return ""
+    return CHI2_TEXT.format(chi2=number(chi2, 2), limit=number(analysis.trend_critical(), 2))
+
+
+CHI2_TEXT = "; testisuure χ² = {chi2} (merkitsevä, kun yli {limit})"
 
 
 def explanation(row, indicator, benchmark: str) -> list[tuple[str, str]]:
@@ -72,6 +125,7 @@ def explanation(row, indicator, benchmark: str) -> list[tuple[str, str]]:
         ("Indikaattori", f"{indicator['title_fi']} (Sotkanet {row['indicator_id']})"),
         ("Vuosi", str(row["year"]) if row["year"] else "–"),
         ("Ryhmän arvo", value_text(row["value"], unit, dec)),
+        ("Ryhmän arvon laskutapa", value_kind_text(row)),
         ("95 %:n luottamusväli", interval(row["lo"], row["hi"], dec) if has_ci else "ei laskettavissa"),
         ("99,8 %:n väli (nostot)",
          interval(row["lo998"], row["hi998"], dec) if has_ci else "ei laskettavissa"),
@@ -81,6 +135,7 @@ def explanation(row, indicator, benchmark: str) -> list[tuple[str, str]]:
         ("Menetelmä", METHOD_NAME.get(row["method"], row["method"])
          + "; vertailuarvo välin sisällä = samaa tasoa"),
         ("Suunta", t(f"polarity.{row['polarity']}")),
+        ("Kehityssuunta", trend_clause(row) + _chi2_text(row)),
         ("Osoittaja (tapauksia yhteensä)",
          number(row["abs_value"], 0) if not math.isnan(row["abs_value"]) else "ei julkaistu"),
         ("Nimittäjä (johdettu arvosta ja osoittajasta)",

@@ -32,12 +32,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "outcome.higher": "korkeampi",
         "outcome.lower": "matalampi",
         "outcome.not_compared": "ei verrattu",
-        "trend.improving": "paranee",
-        "trend.worsening": "heikkenee",
-        "trend.rising": "nousee",
-        "trend.falling": "laskee",
-        "trend.stable": "ei selvää muutosta",
-        "trend.insufficient": "liian vähän vuosia",
+        # Fingertips' five-point test at 99.8 % (the method text says the rest).
+        "trend.improving": "paranee (99,8 %)",
+        "trend.worsening": "heikkenee (99,8 %)",
+        "trend.rising": "nousee (99,8 %)",
+        "trend.falling": "laskee (99,8 %)",
+        "trend.stable": "ei merkitsevää muutosta (99,8 %)",
+        "trend.insufficient": "ei laskettavissa (ei viittä peräkkäistä vuotta)",
+        "trend.not_computable": "ei laskettavissa (ei luottamusväliä)",
         "polarity.high_good": "suuri arvo on hyvä",
         "polarity.low_good": "pieni arvo on hyvä",
         "polarity.no_judgement": "ei hyvä- tai huono-suuntaa (esim. palvelujen käyttö)",
@@ -70,17 +72,45 @@ STRINGS: dict[str, dict[str, str]] = {
         "unavailable_title": "Tietoja ei voi näyttää",
         "method_title": "Vertailun menetelmä",
         "method_text": (
-            "Ryhmän tai kunnan arvoa verrataan vertailualueeseen. Arvon ympärille lasketaan "
-            "luottamusväli osoittajasta (tapausten määrä) ja nimittäjästä: osuuksille Wilsonin "
-            "väli, ilmaantuvuuksille Poisson-jakauman tarkka väli (Byarin approksimaatio). "
-            "Jos vertailuarvo osuu välille, tulos on *samaa tasoa*; muuten *parempi* tai "
-            "*heikompi* indikaattorin suunnan mukaan – tai *korkeampi*/*matalampi*, kun "
-            "indikaattorilla ei ole hyvä/huono-suuntaa. Jos väliä ei voi laskea (ei "
-            "osoittajaa, esim. kyselyt ja indeksit), tulosta ei väritetä (*ei verrattu*). "
-            "Taulukoissa käytetään 95 %:n väliä, nostoissa 99,8 %:n väliä, koska kerralla "
-            "testataan kymmeniä indikaattoreita. Kehityssuunta arvioidaan viiden viimeisimmän "
-            "havainnon lineaarisesta trendistä (95 %). Pienissä kunnissa välit ovat leveitä: "
-            "satunnaisvaihtelu on suurta."
+            "**Luottamusväli.** Ryhmän tai kunnan arvon ympärille lasketaan luottamusväli "
+            "osoittajasta (tapausten määrä) ja nimittäjästä. Nimittäjä johdetaan arvosta ja "
+            "osoittajasta vain tavallisille osuuksille ja ilmaantuvuuksille: osuuksille "
+            "Wilsonin väli; ilmaantuvuuksille alle 10 tapauksesta Poisson-jakauman tarkka "
+            "väli (khiin neliö -jakauman kvantiileista), 10 tapauksesta alkaen Byarin "
+            "approksimaatio – samoin kuin Englannin kansanterveysindikaattoreissa "
+            "(PHEindicatormethods). Ikävakioiduille luvuille, indekseille ja painotetuille "
+            "kyselyosuuksille väliä ei lasketa, vaikka tapausmäärä olisi julkaistu.\n\n"
+            "**Vertailu.** Jos vertailuarvo osuu välille (rajat mukaan lukien), tulos on "
+            "*samaa tasoa*; muuten *parempi* tai *heikompi* indikaattorin suunnan mukaan – tai "
+            "*korkeampi*/*matalampi*, kun indikaattorilla ei ole hyvä/huono-suuntaa. Jos väliä "
+            "ei voi laskea, tulosta ei väritetä (*ei verrattu*). Taulukoissa käytetään 95 %:n "
+            "väliä, nostoissa 99,8 %:n väliä, koska kerralla testataan kymmeniä "
+            "indikaattoreita.\n\n"
+            "**Vertailukohta.** Hyvinvointialueeseen verrattaessa vertailuarvo on *muu "
+            "hyvinvointialue* eli alue ilman ryhmää (kuntien vertailussa ilman kuntaa): "
+            "alueen osoittajasta ja nimittäjästä vähennetään ryhmän omat. Näin tehdään aina, "
+            "kun se voidaan laskea, ryhmän koosta riippumatta, jotta ryhmää ei verrata "
+            "alueeseen, johon se itse kuuluu. Kun sitä ei voi laskea (ei osoittajaa tai "
+            "nimittäjää), vertailukohta on koko hyvinvointialue, ja vertailukohdan nimi kertoo "
+            "sen. Koko maahan verrataan sellaisenaan.\n\n"
+            "**Ryhmän arvo.** Ryhmän arvo on viimeisimmältä vuodelta, jolta kaikilta "
+            "jäsenkunnilta on tieto: osuuksissa ja ilmaantuvuuksissa osoittajat ja nimittäjät "
+            "lasketaan yhteen, lukumäärät lasketaan yhteen, muuten arvo on jäsenkuntien "
+            "väestöllä painotettu keskiarvo, jota ei verrata. Jos yhdeltäkään vuodelta ei ole "
+            "kaikkien kuntien tietoa, ryhmän arvoa ei näytetä eikä verrata (selitteessä "
+            "esim. 2/3 kuntaa); jäsenkunnat näytetään silti.\n\n"
+            "**Kehityssuunta.** Suunta lasketaan Fingertipsin menetelmällä tasan viidestä "
+            "viimeisimmästä peräkkäisestä vuodesta (joka toinen vuosi tehtävissä kyselyissä "
+            "viidestä peräkkäisestä kyselykerrasta), joilta kaikilta on ryhmän oma arvo: "
+            "osuuksille trenditesti osoittajista ja nimittäjistä (khiin neliö), "
+            "ilmaantuvuuksille luottamusväleistä painotettu regressio. Muutos on merkitsevä "
+            "99,8 %:n tasolla (χ² > 9,55), ellei suunta käänny, kun minkä tahansa yhden "
+            "vuoden jättää pois; muuten *ei merkitsevää muutosta*. Jos viittä peräkkäistä "
+            "vuotta ei ole tai indikaattorilla ei ole luottamusväliä, suuntaa ei lasketa "
+            "(*ei laskettavissa*).\n\n"
+            "**Pienet luvut.** Pienissä kunnissa välit ovat leveitä: satunnaisvaihtelu on "
+            "suurta. Viidennes lasketaan vain, kun arvoja on vähintään viisi; yhtä suuret "
+            "arvot saavat saman viidenneksen."
         ),
     },
     "sv": {

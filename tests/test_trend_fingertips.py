@@ -240,3 +240,63 @@ def test_vectorised_trends_give_the_same_answers():
     out = a.trends(frame, dict.fromkeys(cases, "low_good"), dict.fromkeys(cases, "proportion"))
     assert out["direction"].tolist() == ["improving", "stable", "stable"]
     assert out.loc[1, "chi2"] == pytest.approx(8836 / 237.456, rel=1e-12)
+
+
+# --- what the texts say -----------------------------------------------------------------
+
+
+def test_every_trend_text_says_what_was_tested():
+    from dashboard import phrases, texts
+
+    assert set(phrases.TREND_CLAUSE) == set(a.DIRECTIONS)
+    row = {"trend_from": 2019, "trend_to": 2023}
+    for direction in a.DIRECTIONS:
+        clause = phrases.trend_clause({**row, "trend": direction})
+        assert "Fingertips" in clause, direction
+        if direction not in ("insufficient", "not_computable"):
+            assert "2019–2023" in clause and "99,8 %" in clause
+            assert "viisi peräkkäistä" in clause
+        name = texts.trend_name(direction)
+        assert name != f"trend.{direction}"  # every direction has a table label
+        assert "99,8 %" in name or "ei laskettavissa" in name
+
+
+def test_method_text_describes_the_methods_as_implemented():
+    from dashboard import briefing, phrases, texts
+
+    text = texts.t("method_text")
+    for needle in ("Wilson", "alle 10", "Byar", "PHEindicatormethods", "Fingertips",
+                   "viidestä viimeisimmästä peräkkäisestä", "99,8 %", "9,55",
+                   "jättää pois", "muu hyvinvointialue", "ryhmän koosta riippumatta",
+                   "kaikilta jäsenkunnilta", "2/3 kuntaa", "väestöllä painotettu",
+                   "Ikävakioiduille", "vähintään viisi", "*ei laskettavissa*"):
+        assert needle in text, needle
+    assert "30 %" not in text
+    note = briefing.METHOD_NOTE
+    for needle in ("kaikilta kunnilta", "alle 10", "Fingertips", "99,8 %", "{comparison}"):
+        assert needle in note, needle
+    assert "30 %" not in briefing.COMPARED_WITH_REST
+    assert "alle 10" in phrases.METHOD_NAME["rate"]
+
+
+def test_explanation_says_how_the_value_was_made_and_what_the_trend_tested():
+    from dashboard import phrases
+
+    row = {"indicator_id": 1, "name": "X", "year": 2023, "unit": "percent", "decimals": 1,
+           "value": float("nan"), "value_kind": "incomplete", "present": 2, "n_members": 3,
+           "lo": float("nan"), "hi": float("nan"), "lo998": float("nan"),
+           "hi998": float("nan"), "benchmark_label": "area", "benchmark_value": 10.0,
+           "country_value": 11.0, "outcome_area": "not_compared",
+           "outcome_country": "not_compared", "method": "proportion", "polarity": "low_good",
+           "abs_value": float("nan"), "denominator": float("nan"), "small_members": "",
+           "trend": "insufficient", "trend_from": None, "trend_to": None,
+           "trend_chi2": float("nan")}
+    items = dict(phrases.explanation(row, {"title_fi": "X"}, "area"))
+    assert "2/3 kunnalta" in items["Ryhmän arvon laskutapa"]
+    assert "viittä peräkkäistä" in items["Kehityssuunta"]
+    tested = {**row, "value_kind": "pooled", "trend": "worsening", "trend_from": 2019,
+              "trend_to": 2023, "trend_chi2": 37.2111}
+    items = dict(phrases.explanation(tested, {"title_fi": "X"}, "area"))
+    assert items["Ryhmän arvon laskutapa"].startswith("jäsenkuntien osoittajat")
+    assert "2019–2023" in items["Kehityssuunta"] and "37,21" in items["Kehityssuunta"]
+    assert "9,55" in items["Kehityssuunta"]
