@@ -18,6 +18,7 @@ from dashboard.i18n.catalog import PRIORITY_ORDER, _, benchmark_name, outcome_na
 from dashboard.i18n.formatting import built_text, day, interval, number
 from dashboard.i18n.notices import demo_banner, source_line
 from dashboard.model import phrases, situation
+from dashboard.model import stats as analysis
 
 PRIORITIES = PRIORITY_ORDER[:3]  # the negotiated ones; "context" is background
 SMALL_COUNT = 20  # fewer pooled cases than this: one year can swing a lot
@@ -107,9 +108,14 @@ def comparison_text(benchmark: str, rows: pd.DataFrame, area_name: str) -> str:
     if benchmark == "country":
         return "koko maahan"
     if rows["benchmark_label"].eq("rest_of_area").any():
-        return ("muuhun hyvinvointialueeseen (ryhmä on yli 30 % alueen väestöstä, joten sitä "
-                "ei verrata itseensä)")
-    return f"alueeseen {area_name}"
+        return COMPARED_WITH_REST.format(area=area_name)
+    return COMPARED_WITH_AREA.format(area=area_name)
+
+
+COMPARED_WITH_REST = ("muuhun hyvinvointialueeseen eli alueeseen ilman ryhmän kuntia, jotta "
+                      "ryhmää ei verrata alueeseen, johon se kuuluu (kun sitä ei voi laskea, "
+                      "alueeseen {area})")
+COMPARED_WITH_AREA = "alueeseen {area}"
 
 
 def build(group_id: str, group_name: str, ctx: situation.Context, sit: situation.Situation,
@@ -173,16 +179,22 @@ def table_rows(part: pd.DataFrame, benchmark: str = "area") -> list[dict]:
 # --- speaker notes and caveats ---------------------------------------------------------------
 
 
+SMALL_MEMBERS_NOTE = ("Pienet kunnat ({names}): luvut vaihtelevat satunnaisesti ja "
+                      "luottamusvälit ovat leveitä.")
+SMALL_COUNT_NOTE = "Ryhmässä vain {count} tapausta: yksittäinen vuosi voi heilahtaa paljon."
+EXACT_COUNT_NOTE = ("Ryhmässä vain {count} tapausta: yksittäinen vuosi voi heilahtaa paljon. "
+                    "Alle 10 tapauksen luottamusväli on Poisson-jakauman tarkka väli.")
+
+
 def small_number_notes(row: dict) -> list[str]:
     """Why a figure may jump: small member municipalities, few pooled cases."""
     notes = []
     if row.get("small_members"):
-        notes.append(f"Pienet kunnat ({row['small_members']}): luvut vaihtelevat satunnaisesti "
-                     "ja luottamusvälit ovat leveitä.")
+        notes.append(SMALL_MEMBERS_NOTE.format(names=row["small_members"]))
     x = row.get("abs_value")
     if not _missing(x) and x < SMALL_COUNT:
-        notes.append(f"Ryhmässä vain {number(x, 0)} tapausta: yksittäinen vuosi voi heilahtaa "
-                     "paljon.")
+        exact = row.get("method") == "rate" and x < analysis.EXACT_BELOW
+        notes.append((EXACT_COUNT_NOTE if exact else SMALL_COUNT_NOTE).format(count=number(x, 0)))
     return notes
 
 
@@ -206,12 +218,20 @@ def indicator_notes(row: dict, indicator: dict) -> list[tuple[str, str]]:
     return items
 
 
+METHOD_NOTE = (
+    "Ryhmän arvo on jäsenkuntien yhdistetty arvo (osoittajat ja nimittäjät yhteen) "
+    "viimeisimmältä vuodelta, jolta kaikilta kunnilta on tieto; ilman osoittajaa se on "
+    "väestöllä painotettu keskiarvo, jota ei verrata, ja ilman kaikkien kuntien tietoa "
+    "ryhmän arvoa ei ole. Vertailu {comparison}. Luottamusvälit: osuuksille Wilson, "
+    "ilmaantuvuuksille alle 10 tapauksesta Poisson-jakauman tarkka väli, muuten Byarin "
+    "approksimaatio. Nostot valitaan 99,8 %:n luottamusvälillä (kymmeniä indikaattoreita "
+    "testataan kerralla); taulukoissa 95 %. Kehityssuunta on viiden peräkkäisen vuoden "
+    "suuntaus Fingertipsin menetelmällä (99,8 %); ilman viittä peräkkäistä vuotta tai "
+    "luottamusväliä sitä ei lasketa. Jos väliä ei voi laskea, tulosta ei väritetä.")
+
+
 def method_note(b: Briefing) -> tuple[str, str]:
-    return ("Vertailun menetelmä",
-            f"Ryhmän arvo on jäsenkuntien yhdistetty arvo (osoittajat ja nimittäjät yhteen). "
-            f"Vertailu {b.comparison}. Nostot valitaan 99,8 %:n luottamusvälillä (kymmeniä "
-            f"indikaattoreita testataan kerralla); taulukoissa 95 %. Suunta arvioidaan viiden "
-            f"viimeisimmän havainnon trendistä. Jos väliä ei voi laskea, tulosta ei väritetä.")
+    return ("Vertailun menetelmä", METHOD_NOTE.format(comparison=b.comparison))
 
 
 def today_text(today: date) -> str:
