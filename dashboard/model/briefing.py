@@ -14,7 +14,15 @@ from datetime import date
 import pandas as pd
 
 from dashboard.i18n import names
-from dashboard.i18n.catalog import PRIORITY_ORDER, _, benchmark_name, outcome_name, priority_name, trend_name
+from dashboard.i18n.catalog import (
+    N_,
+    PRIORITY_ORDER,
+    _,
+    benchmark_name,
+    outcome_name,
+    priority_name,
+    trend_name,
+)
 from dashboard.i18n.formatting import built_text, day, interval, number
 from dashboard.i18n.notices import demo_banner, source_line
 from dashboard.model import phrases, situation
@@ -88,11 +96,13 @@ class Briefing:
                           if self.vintage.get(p))
 
     def population_text(self) -> str:
-        text = f"{number(self.population, 0)} asukasta"
-        return text + (f" ({self.population_year})" if self.population_year else "")
+        if self.population_year:
+            return _("{population} asukasta ({year})", population=number(self.population, 0),
+                     year=self.population_year)
+        return _("{population} asukasta", population=number(self.population, 0))
 
     def chart_labels(self) -> dict[str, str]:
-        return {"group": "Ryhmä", "area": self.area_name, "country": "Koko maa"}
+        return {"group": _("Ryhmä"), "area": self.area_name, "country": _("Koko maa")}
 
 
 def make_stamp(indicators: pd.DataFrame, meta: dict) -> Stamp:
@@ -106,16 +116,18 @@ def make_stamp(indicators: pd.DataFrame, meta: dict) -> Stamp:
 def comparison_text(benchmark: str, rows: pd.DataFrame, area_name: str) -> str:
     """What the group is compared with, as the overview's caption says it (plain text)."""
     if benchmark == "country":
-        return "koko maahan"
+        return _(COMPARED_WITH_COUNTRY)
     if rows["benchmark_label"].eq("rest_of_area").any():
-        return COMPARED_WITH_REST.format(area=area_name)
-    return COMPARED_WITH_AREA.format(area=area_name)
+        return _(COMPARED_WITH_REST, area=area_name)
+    return _(COMPARED_WITH_AREA, area=area_name)
 
 
-COMPARED_WITH_REST = ("muuhun hyvinvointialueeseen eli alueeseen ilman ryhmän kuntia, jotta "
-                      "ryhmää ei verrata alueeseen, johon se kuuluu (kun sitä ei voi laskea, "
-                      "alueeseen {area})")
-COMPARED_WITH_AREA = "alueeseen {area}"
+# Noun phrases after "Vertailu" (compared with …) in the method note and the overview.
+COMPARED_WITH_COUNTRY = N_("koko maahan")
+COMPARED_WITH_REST = N_("muuhun hyvinvointialueeseen eli alueeseen ilman ryhmän kuntia, jotta "
+                        "ryhmää ei verrata alueeseen, johon se kuuluu (kun sitä ei voi laskea, "
+                        "alueeseen {area})")
+COMPARED_WITH_AREA = N_("alueeseen {area}")
 
 
 def build(group_id: str, group_name: str, ctx: situation.Context, sit: situation.Situation,
@@ -131,7 +143,7 @@ def build(group_id: str, group_name: str, ctx: situation.Context, sit: situation
         strengths, challenges = situation.highlights(rows, p)
         stories.append(Story(p, priority_name(p), part, strengths.to_dict("records"),
                              challenges.to_dict("records")))
-    bench_name = ("koko maa" if benchmark == "country" else
+    bench_name = (benchmark_name("country") if benchmark == "country" else
                   benchmark_name(rows['benchmark_label'].iloc[0]) if len(rows) else "")
     return Briefing(
         group_id=group_id, group_name=group_name,
@@ -179,22 +191,22 @@ def table_rows(part: pd.DataFrame, benchmark: str = "area") -> list[dict]:
 # --- speaker notes and caveats ---------------------------------------------------------------
 
 
-SMALL_MEMBERS_NOTE = ("Pienet kunnat ({names}): luvut vaihtelevat satunnaisesti ja "
-                      "luottamusvälit ovat leveitä.")
-SMALL_COUNT_NOTE = "Ryhmässä vain {count} tapausta: yksittäinen vuosi voi heilahtaa paljon."
-EXACT_COUNT_NOTE = ("Ryhmässä vain {count} tapausta: yksittäinen vuosi voi heilahtaa paljon. "
-                    "Alle 10 tapauksen luottamusväli on Poisson-jakauman tarkka väli.")
+SMALL_MEMBERS_NOTE = N_("Pienet kunnat ({names}): luvut vaihtelevat satunnaisesti ja "
+                        "luottamusvälit ovat leveitä.")
+SMALL_COUNT_NOTE = N_("Ryhmässä vain {count} tapausta: yksittäinen vuosi voi heilahtaa paljon.")
+EXACT_COUNT_NOTE = N_("Ryhmässä vain {count} tapausta: yksittäinen vuosi voi heilahtaa paljon. "
+                      "Alle 10 tapauksen luottamusväli on Poisson-jakauman tarkka väli.")
 
 
 def small_number_notes(row: dict) -> list[str]:
     """Why a figure may jump: small member municipalities, few pooled cases."""
     notes = []
     if row.get("small_members"):
-        notes.append(SMALL_MEMBERS_NOTE.format(names=row["small_members"]))
+        notes.append(_(SMALL_MEMBERS_NOTE, names=row["small_members"]))
     x = row.get("abs_value")
     if not _missing(x) and x < SMALL_COUNT:
         exact = row.get("method") == "rate" and x < analysis.EXACT_BELOW
-        notes.append((EXACT_COUNT_NOTE if exact else SMALL_COUNT_NOTE).format(count=number(x, 0)))
+        notes.append(_(EXACT_COUNT_NOTE if exact else SMALL_COUNT_NOTE, count=number(x, 0)))
     return notes
 
 
@@ -205,20 +217,26 @@ def indicator_notes(row: dict, indicator: dict) -> list[tuple[str, str]]:
     desc = names.text(indicator, "description")
     if isinstance(desc, str) and desc.strip():
         definition += " " + desc.strip()
-    method = phrases.METHOD_NAME.get(row["method"], row["method"])
+    method = phrases.method_name(row["method"])
     producer = indicator.get("producer") or "–"
-    items = [(name, f"{definition} Menetelmä: {method}. Tuottaja: {producer}.")]
-    for label, col in (("Rajoitukset (Sotkanet)", "limits"),
-                       ("Huomioitavaa (Sotkanet)", "notices")):
+    items = [(name, _("{definition} Menetelmä: {method}. Tuottaja: {producer}.",
+                      definition=definition, method=method, producer=producer))]
+    for label, col in ((_("Rajoitukset (Sotkanet)"), "limits"),
+                       (_("Huomioitavaa (Sotkanet)"), "notices")):
         text = names.text(indicator, col)
         if isinstance(text, str) and text.strip():
-            items.append((f"{label}", text.strip()))
+            items.append((label, text.strip()))
     for note in small_number_notes(row):
-        items.append(("Pienet luvut", note))
+        items.append((small_numbers_label(), note))
     return items
 
 
-METHOD_NOTE = (
+def small_numbers_label() -> str:
+    """The speaker-note label of small-number warnings (the deck says each once)."""
+    return _("Pienet luvut")
+
+
+METHOD_NOTE = N_(
     "Ryhmän arvo on jäsenkuntien yhdistetty arvo (osoittajat ja nimittäjät yhteen) "
     "viimeisimmältä vuodelta, jolta kaikilta kunnilta on tieto; ilman osoittajaa se on "
     "väestöllä painotettu keskiarvo, jota ei verrata, ja ilman kaikkien kuntien tietoa "
@@ -231,7 +249,7 @@ METHOD_NOTE = (
 
 
 def method_note(b: Briefing) -> tuple[str, str]:
-    return ("Vertailun menetelmä", METHOD_NOTE.format(comparison=b.comparison))
+    return (_("Vertailun menetelmä"), _(METHOD_NOTE, comparison=b.comparison))
 
 
 def today_text(today: date) -> str:

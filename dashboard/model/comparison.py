@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n import names
+from dashboard.i18n.catalog import N_, _
 from dashboard.model import stats as analysis
 
 GENDERS = ("total", "male", "female")
@@ -30,10 +31,11 @@ ROW_COLUMNS = [
 
 # Why an indicator has no rows: shown as a message, never as an exception.
 REASONS = {
-    "no_year": "ei kuntatietoja valitulta vuodelta",
-    "county_only": "julkaistaan vain hyvinvointialueelle ja koko maalle (ei kuntatietoja)",
-    "no_gender": "ei tietoja valitulle sukupuolelle",
-    "no_data": "ei tietoja tietovarastossa",
+    "no_year": N_("Ei kuntatietoja valitulta vuodelta: {indicators}."),
+    "county_only": N_("Julkaistaan vain hyvinvointialueelle ja koko maalle (ei kuntatietoja): "
+                      "{indicators}."),
+    "no_gender": N_("Ei tietoja valitulle sukupuolelle: {indicators}."),
+    "no_data": N_("Ei tietoja tietovarastossa: {indicators}."),
 }
 
 
@@ -177,14 +179,16 @@ def rank_text(rank, n) -> str:
 
 def missing_message(missing: Mapping[int, str], names: Mapping[int, str],
                     year: int | None, gender: str) -> list[str]:
-    """One Finnish sentence per reason, naming the indicators (plain text: escape before md)."""
+    """One sentence per reason, naming the indicators (plain text: escape before md)."""
     by_reason: dict[str, list[str]] = {}
     for iid, reason in missing.items():
         by_reason.setdefault(reason, []).append(names.get(iid, str(iid)))
     out = []
     for reason, items in by_reason.items():
-        text = REASONS[reason]
+        listed = "; ".join(items)
         if reason == "no_year" and year is not None:
-            text = f"ei kuntatietoja vuodelta {year}"
-        out.append(f"{text.capitalize()}: {'; '.join(items)}.")
+            out.append(_("Ei kuntatietoja vuodelta {year}: {indicators}.", year=year,
+                         indicators=listed))
+        else:
+            out.append(_(REASONS[reason], indicators=listed))
     return out
