@@ -17,7 +17,9 @@ from dashboard.ui import frame, language, warehouse  # noqa: E402
 
 lang_note = language.choose()  # before any text: page titles are translated too
 
-st.set_page_config(page_title=_("HYTE-tilannekuva"), page_icon=":material/compare_arrows:",
+# A bundled icon: a ":material/…:" page icon makes every browser fetch it from Google.
+ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
+st.set_page_config(page_title=_("HYTE-tilannekuva"), page_icon=str(ICON),
                    layout="wide")
 
 # Not "pages/": Streamlit would treat a pages/ folder beside the entry as the old

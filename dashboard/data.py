@@ -11,6 +11,7 @@ Streamlit here: `hyte export` and the notebooks read through the same functions.
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -118,8 +119,48 @@ def catalogue(version: str) -> dict:
             raise WarehouseUnavailable(
                 f"Tietovaraston versio {info.get('schema_version')!r} ei vastaa sovellusta "
                 f"({SCHEMA_VERSION}). Rakenna se uudelleen: {FIX_COMMAND}")
-        out = {name: _run(con, sql) for name, sql in CATALOGUE_SQL.items()}
+        out = {name: inert_text(_run(con, sql)) for name, sql in CATALOGUE_SQL.items()}
     return {"meta": info, **out}
+
+
+# --- text from outside, made inert where it enters the dashboard ---------------------------
+# Titles, names, producers and notices come from Sotkanet and configuration files (and, in
+# time, from survey exports and people). Each output then escapes for its own syntax
+# (ui.markup for Markdown, html.escape in reports, the formula guard in reports.tables);
+# here, once for all of them, go the characters no output should pass on: controls (terminal
+# escapes), bidirectional overrides that reorder what a reader sees, zero-width characters
+# that hide text, and lengths no layout can hold.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f"
+                        "\u202a-\u202e\u2060-\u2069\ufeff]")
+NAME_LIMIT = 300      # names and titles
+TEXT_LIMIT = 4000     # descriptions, limits, notices
+_NAME_COLUMNS = re.compile(r"^(name|short|title)(_\w+)?$")
+
+
+def clean_text(value, limit: int = TEXT_LIMIT):
+    """One outside string without invisible or control characters, cut to `limit`."""
+    if not isinstance(value, str):
+        return value
+    text = _INVISIBLE.sub("", value).replace("\t", " ")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def inert_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """clean_text over every text column (names to NAME_LIMIT, other texts to TEXT_LIMIT)."""
+    out = frame
+    for col in frame.columns:
+        if frame[col].dtype != object and not pd.api.types.is_string_dtype(frame[col]):
+            continue
+        values = frame[col].tolist()
+        if not any(isinstance(v, str) for v in values):
+            continue
+        limit = NAME_LIMIT if _NAME_COLUMNS.match(str(col)) else TEXT_LIMIT
+        cleaned = [clean_text(v, limit) for v in values]
+        if cleaned != values:
+            if out is frame:
+                out = frame.copy()
+            out[col] = pd.Series(cleaned, index=frame.index, dtype=frame[col].dtype)
+    return out
 
 
 def observations(version: str, region_ids: tuple[int, ...], gender: str = "total",

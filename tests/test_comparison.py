@@ -80,9 +80,10 @@ def row(result, iid, rid):
 
 
 @pytest.mark.parametrize("rid, outcome, label", [
+    # Every municipality against the area without it, whatever its size (issue 11):
     (1, "better", "rest_of_area"),  # 8 % of 50 000, benchmark = rest (6000/50000 = 12 %)
-    (2, "worse", "area"),           # 15 % ± 0.7 vs 10 %
-    (3, "similar", "area"),         # 11 % of 800: wide interval holds 10 %
+    (2, "worse", "rest_of_area"),   # 15 % ± 0.7 vs rest 8500/90 000 = 9.44 %
+    (3, "similar", "rest_of_area"), # 11 % of 800: wide interval holds 9912/99 200 = 9.99 %
 ])
 def test_outcomes_against_the_area(rid, outcome, label):
     r = row(build(), 10, rid)
@@ -95,6 +96,14 @@ def test_outcomes_against_the_area(rid, outcome, label):
 def test_rest_of_area_is_the_area_without_the_municipality():
     r = row(build(), 10, 1)
     assert r["benchmark_value"] == pytest.approx((10_000 - 4_000) / (100_000 - 50_000) * 100)
+    small = row(build(), 10, 3)  # a small municipality too: never compared with itself
+    assert small["benchmark_value"] == pytest.approx((10_000 - 88) / (100_000 - 800) * 100)
+
+
+def test_without_denominators_the_benchmark_is_the_area_itself():
+    """A survey share (comparison none) has no denominator, so no rest of the area."""
+    r = row(build(), 20, 1)
+    assert r["benchmark_label"] == "area" and r["benchmark_value"] == 50.0
 
 
 def test_country_benchmark():
@@ -117,10 +126,10 @@ def test_ranks_quintiles_and_the_national_rank():
     assert all(row(result, 10, r)["n_area"] == 3 for r in (1, 2, 3))
     # Finland: 8, 9, 11, 15, 20 -> Iso 1st, Pieni 3rd, Keski 4th of 5
     assert [row(result, 10, r)["rank_country"] for r in (1, 2, 3)] == [1, 4, 3]
-    # quintiles among the area's municipalities, by value (1 = smallest), not by polarity
-    expected = analysis.quintiles(pd.Series([8.0, 15.0, 11.0]))
-    assert [row(result, 10, r)["quintile"] for r in (1, 2, 3)] == list(expected)
-    assert row(result, 10, 2)["quintile"] == 5
+    # quintiles among the area's municipalities: three values are fewer than five, so
+    # phe_quantile assigns none (it used to put 3 values into fifths 2, 4 and 5)
+    assert all(pd.isna(row(result, 10, r)["quintile"]) for r in (1, 2, 3))
+    assert analysis.quintiles(pd.Series([8.0, 15.0, 11.0])).isna().all()
 
 
 def test_no_national_rank_when_the_warehouse_holds_only_the_county():
@@ -244,10 +253,13 @@ def test_layout_lists_municipalities_without_a_tile():
     placed, unplaced = tilemap.layout(munis, {1: 5.0, 2: 1.0, 3: 3.0, 4: 4.0}, grid)
     assert list(placed["name_fi"]) == ["Iso", "Keski"]
     assert list(unplaced["name_fi"]) == ["Muu A", "Muu B", "Pieni"]
-    # quintiles among all of them, placed or not; no value -> no quintile
+    # four known values are fewer than five: no quintiles at all (phe_quantile)
+    assert pd.concat([placed, unplaced])["quintile"].isna().all()
+    # quintiles among all of them, placed or not: five values, one per fifth
+    placed, unplaced = tilemap.layout(munis, {1: 5.0, 2: 1.0, 3: 3.0, 4: 4.0, 5: 2.0}, grid)
     q = dict(zip(pd.concat([placed, unplaced])["name_fi"],
                  pd.concat([placed, unplaced])["quintile"], strict=True))
-    assert q["Iso"] == 5 and q["Keski"] == 2 and pd.isna(q["Muu B"])
+    assert q == {"Iso": 5, "Keski": 1, "Muu A": 4, "Muu B": 2, "Pieni": 3}
     spec = tilemap.chart(placed, 1, "Viidennes")
     assert spec["config"]["locale"]["number"]["decimal"] == ","
 

@@ -94,10 +94,13 @@ def test_county_only_indicator():
 
 
 def test_missing_member_is_counted():
+    """B's value alone is not the group's: no group value, never compared (issue 11)."""
     frame = obs(1, [(B, 2024, 15.0, 90), (AREA, 2024, 10.0, 10_000), (FI, 2024, 10.0, 500_000)])
     sit = build([indicator(1)], [frame])
     row = sit.rows.iloc[0]
     assert row["present"] == 1 and not row["complete"]
+    assert row["value_kind"] == "incomplete" and math.isnan(row["value"])
+    assert row["outcome_area"] == row["outcome_country"] == "not_compared"
     members = sit.members.set_index("region_id")
     assert math.isnan(members.loc[A, "value"]) and members.loc[A, "outcome"] == "not_compared"
 
@@ -105,10 +108,12 @@ def test_missing_member_is_counted():
 def test_trend_uses_pooled_series():
     rows = []
     for i, year in enumerate(range(2018, 2025)):
+        # 1 000 and 3 000 people: a rise of one point a year is far beyond chance
         rows += [(A, year, 10.0 + i, (10.0 + i) * 10), (B, year, 10.0 + i, (10.0 + i) * 30)]
     rows += [(AREA, 2024, 10.0, 10_000), (FI, 2024, 10.0, 500_000)]
     row = build([indicator(1)], [obs(1, rows)]).rows.iloc[0]
     assert row["trend"] == "worsening"  # rising share, low is good
+    assert row["trend_chi2"] > analysis.trend_critical()
     assert (row["trend_from"], row["trend_to"]) == (2020, 2024)
 
 
@@ -166,16 +171,17 @@ def test_demo_warehouse_rows_follow_the_scalar_rules(demo_warehouse):
     sit = situation.build(inds, observations, context)
     by = observations.set_index(["indicator_id", "region_id", "year"]).sort_index()
     units = inds.set_index("indicator_id")["unit"]
-    checked = 0
+    schedule = inds.set_index("indicator_id")["schedule"]
+    checked = trends_checked = 0
     for r in sit.rows.to_dict("records"):
         if r["county_only"] or r["year"] is None:
             continue
         key = [(r["indicator_id"], m, r["year"]) for m in members]
         part = by.reindex(key)
         pooled = analysis.pool(part["value"], part["abs_value"], units[r["indicator_id"]],
-                               [pops[m] for m in members])
-        if r["unit"] != "count":
-            assert r["value"] == pytest.approx(pooled.value, rel=1e-9, nan_ok=True)
+                               r["method"], [pops[m] for m in members])
+        assert r["value"] == pytest.approx(pooled.value, rel=1e-9, nan_ok=True)
+        assert r["value_kind"] == pooled.kind
         ci = analysis.count_interval(r["abs_value"], r["denominator"], r["unit"],
                                      r["method"])
         if ci is not None:
@@ -187,9 +193,14 @@ def test_demo_warehouse_rows_follow_the_scalar_rules(demo_warehouse):
         assert r["outcome_country"] == expected
         series = sit.series[(sit.series["indicator_id"] == r["indicator_id"])
                             & (sit.series["series"] == "group")]
-        trend = analysis.trend(series["year"], series["value"], r["polarity"])
+        trend = analysis.trend(series["year"], series["value"], r["polarity"], r["method"],
+                               numerators=pooled_abs(series, r, by, members, units),
+                               denominators=pooled_den(series, r, by, members, units),
+                               lo=series["lo"], hi=series["hi"],
+                               max_gap=situation.MAX_GAP[schedule[r["indicator_id"]]])
         assert r["trend"] == trend.direction
-    assert checked > 10
+        trends_checked += trend.direction not in ("insufficient", "not_computable")
+    assert checked > 10 and trends_checked > 5
     for m in sit.members.to_dict("records"):
         ci = analysis.interval(m["value"], m["abs_value"],
                                units[m["indicator_id"]],
@@ -198,3 +209,20 @@ def test_demo_warehouse_rows_follow_the_scalar_rules(demo_warehouse):
         assert analysis.compare(m["value"], ci, m["benchmark_value"],
                                 inds.set_index("indicator_id").loc[m["indicator_id"],
                                                                    "polarity"]) == m["outcome"]
+
+
+def _pooled_each_year(series, r, by, members, units):
+    out = []
+    for year in series["year"]:
+        part = by.reindex([(r["indicator_id"], m, year) for m in members])
+        out.append(analysis.pool(part["value"], part["abs_value"], units[r["indicator_id"]],
+                                 r["method"]))
+    return out
+
+
+def pooled_abs(series, r, by, members, units):
+    return [p.abs_value for p in _pooled_each_year(series, r, by, members, units)]
+
+
+def pooled_den(series, r, by, members, units):
+    return [p.denominator for p in _pooled_each_year(series, r, by, members, units)]

@@ -141,7 +141,9 @@ def _records(card: Card, section: Section) -> list[dict]:
                              if row.few_cases else "")})
         if sp is None:
             continue
-        at = lambda s: None if s is None else sp.at(s, left, right)  # noqa: E731
+        def at(share, sp=sp):
+            return None if share is None else sp.at(share, left, right)
+
         if sp.range:
             out.append({**base_rec, "kind": "range", "x": at(sp.range[0]), "x2": at(sp.range[1]),
                         "teksti": _("Alueen kunnat {low}–{high}",
@@ -172,7 +174,7 @@ def _heads(card: Card) -> list[dict]:
              ("value", _("Arvo"), _("95 %:n väli"), "end"), ("year", _("Vuosi"), "", "middle"),
              ("area", benchmark_word(card), _("vertailuarvo"), "middle"),
              ("country", _("vs. maa"), _("vertailuarvo"), "middle"),
-             ("trend", _("Suunta"), "", "start"),
+             ("trend", _("Kehitys"), "", "start"),
              ("rank", _("Sija"), "", "end")]
     out = []
     for col, text, sub, anchor in heads:

@@ -32,9 +32,14 @@ class Symbols:
     percent_gap: str  # between a number and "%" ('12 %' in fi and sv, '12%' in en)
 
 
-@functools.cache
 def symbols(lang: str | None = None) -> Symbols:
-    loc = BABEL_LOCALES[lang or current()]
+    """The current (or given) language's number symbols."""
+    return _symbols(lang or current())
+
+
+@functools.cache
+def _symbols(lang: str) -> Symbols:
+    loc = BABEL_LOCALES[lang]
     pattern = numbers.format_percent(0.12, locale=loc)
     return Symbols(numbers.get_decimal_symbol(loc), numbers.get_group_symbol(loc),
                    numbers.get_minus_sign_symbol(loc),

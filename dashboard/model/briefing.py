@@ -14,10 +14,19 @@ from datetime import date
 import pandas as pd
 
 from dashboard.i18n import names
-from dashboard.i18n.catalog import PRIORITY_ORDER, _, benchmark_name, outcome_name, priority_name, trend_name
+from dashboard.i18n.catalog import (
+    N_,
+    PRIORITY_ORDER,
+    _,
+    benchmark_name,
+    outcome_name,
+    priority_name,
+    trend_name,
+)
 from dashboard.i18n.formatting import built_text, day, interval, number
 from dashboard.i18n.notices import demo_banner, source_line
 from dashboard.model import phrases, situation
+from dashboard.model import stats as analysis
 
 PRIORITIES = PRIORITY_ORDER[:3]  # the negotiated ones; "context" is background
 SMALL_COUNT = 20  # fewer pooled cases than this: one year can swing a lot
@@ -87,11 +96,13 @@ class Briefing:
                           if self.vintage.get(p))
 
     def population_text(self) -> str:
-        text = f"{number(self.population, 0)} asukasta"
-        return text + (f" ({self.population_year})" if self.population_year else "")
+        if self.population_year:
+            return _("{population} asukasta ({year})", population=number(self.population, 0),
+                     year=self.population_year)
+        return _("{population} asukasta", population=number(self.population, 0))
 
     def chart_labels(self) -> dict[str, str]:
-        return {"group": "Ryhmä", "area": self.area_name, "country": "Koko maa"}
+        return {"group": _("Ryhmä"), "area": self.area_name, "country": _("Koko maa")}
 
 
 def make_stamp(indicators: pd.DataFrame, meta: dict) -> Stamp:
@@ -105,11 +116,18 @@ def make_stamp(indicators: pd.DataFrame, meta: dict) -> Stamp:
 def comparison_text(benchmark: str, rows: pd.DataFrame, area_name: str) -> str:
     """What the group is compared with, as the overview's caption says it (plain text)."""
     if benchmark == "country":
-        return "koko maahan"
+        return _(COMPARED_WITH_COUNTRY)
     if rows["benchmark_label"].eq("rest_of_area").any():
-        return ("muuhun hyvinvointialueeseen (ryhmä on yli 30 % alueen väestöstä, joten sitä "
-                "ei verrata itseensä)")
-    return f"alueeseen {area_name}"
+        return _(COMPARED_WITH_REST, area=area_name)
+    return _(COMPARED_WITH_AREA, area=area_name)
+
+
+# Noun phrases after "Vertailu" (compared with …) in the method note and the overview.
+COMPARED_WITH_COUNTRY = N_("koko maahan")
+COMPARED_WITH_REST = N_("muuhun hyvinvointialueeseen eli alueeseen ilman ryhmän kuntia, jotta "
+                        "ryhmää ei verrata alueeseen, johon se kuuluu (kun sitä ei voi laskea, "
+                        "alueeseen {area})")
+COMPARED_WITH_AREA = N_("alueeseen {area}")
 
 
 def build(group_id: str, group_name: str, ctx: situation.Context, sit: situation.Situation,
@@ -125,7 +143,7 @@ def build(group_id: str, group_name: str, ctx: situation.Context, sit: situation
         strengths, challenges = situation.highlights(rows, p)
         stories.append(Story(p, priority_name(p), part, strengths.to_dict("records"),
                              challenges.to_dict("records")))
-    bench_name = ("koko maa" if benchmark == "country" else
+    bench_name = (benchmark_name("country") if benchmark == "country" else
                   benchmark_name(rows['benchmark_label'].iloc[0]) if len(rows) else "")
     return Briefing(
         group_id=group_id, group_name=group_name,
@@ -173,16 +191,22 @@ def table_rows(part: pd.DataFrame, benchmark: str = "area") -> list[dict]:
 # --- speaker notes and caveats ---------------------------------------------------------------
 
 
+SMALL_MEMBERS_NOTE = N_("Pienet kunnat ({names}): luvut vaihtelevat satunnaisesti ja "
+                        "luottamusvälit ovat leveitä.")
+SMALL_COUNT_NOTE = N_("Ryhmässä vain {count} tapausta: yksittäinen vuosi voi heilahtaa paljon.")
+EXACT_COUNT_NOTE = N_("Ryhmässä vain {count} tapausta: yksittäinen vuosi voi heilahtaa paljon. "
+                      "Alle 10 tapauksen luottamusväli on Poisson-jakauman tarkka väli.")
+
+
 def small_number_notes(row: dict) -> list[str]:
     """Why a figure may jump: small member municipalities, few pooled cases."""
     notes = []
     if row.get("small_members"):
-        notes.append(f"Pienet kunnat ({row['small_members']}): luvut vaihtelevat satunnaisesti "
-                     "ja luottamusvälit ovat leveitä.")
+        notes.append(_(SMALL_MEMBERS_NOTE, names=row["small_members"]))
     x = row.get("abs_value")
     if not _missing(x) and x < SMALL_COUNT:
-        notes.append(f"Ryhmässä vain {number(x, 0)} tapausta: yksittäinen vuosi voi heilahtaa "
-                     "paljon.")
+        exact = row.get("method") == "rate" and x < analysis.EXACT_BELOW
+        notes.append(_(EXACT_COUNT_NOTE if exact else SMALL_COUNT_NOTE, count=number(x, 0)))
     return notes
 
 
@@ -193,25 +217,39 @@ def indicator_notes(row: dict, indicator: dict) -> list[tuple[str, str]]:
     desc = names.text(indicator, "description")
     if isinstance(desc, str) and desc.strip():
         definition += " " + desc.strip()
-    method = phrases.METHOD_NAME.get(row["method"], row["method"])
+    method = phrases.method_name(row["method"])
     producer = indicator.get("producer") or "–"
-    items = [(name, f"{definition} Menetelmä: {method}. Tuottaja: {producer}.")]
-    for label, col in (("Rajoitukset (Sotkanet)", "limits"),
-                       ("Huomioitavaa (Sotkanet)", "notices")):
+    items = [(name, _("{definition} Menetelmä: {method}. Tuottaja: {producer}.",
+                      definition=definition, method=method, producer=producer))]
+    for label, col in ((_("Rajoitukset (Sotkanet)"), "limits"),
+                       (_("Huomioitavaa (Sotkanet)"), "notices")):
         text = names.text(indicator, col)
         if isinstance(text, str) and text.strip():
-            items.append((f"{label}", text.strip()))
+            items.append((label, text.strip()))
     for note in small_number_notes(row):
-        items.append(("Pienet luvut", note))
+        items.append((small_numbers_label(), note))
     return items
 
 
+def small_numbers_label() -> str:
+    """The speaker-note label of small-number warnings (the deck says each once)."""
+    return _("Pienet luvut")
+
+
+METHOD_NOTE = N_(
+    "Ryhmän arvo on jäsenkuntien yhdistetty arvo (osoittajat ja nimittäjät yhteen) "
+    "viimeisimmältä vuodelta, jolta kaikilta kunnilta on tieto; ilman osoittajaa se on "
+    "väestöllä painotettu keskiarvo, jota ei verrata, ja ilman kaikkien kuntien tietoa "
+    "ryhmän arvoa ei ole. Vertailu {comparison}. Luottamusvälit: osuuksille Wilson, "
+    "ilmaantuvuuksille alle 10 tapauksesta Poisson-jakauman tarkka väli, muuten Byarin "
+    "approksimaatio. Nostot valitaan 99,8 %:n luottamusvälillä (kymmeniä indikaattoreita "
+    "testataan kerralla); taulukoissa 95 %. Kehityssuunta on viiden peräkkäisen vuoden "
+    "suuntaus Fingertipsin menetelmällä (99,8 %); ilman viittä peräkkäistä vuotta tai "
+    "luottamusväliä sitä ei lasketa. Jos väliä ei voi laskea, tulosta ei väritetä.")
+
+
 def method_note(b: Briefing) -> tuple[str, str]:
-    return ("Vertailun menetelmä",
-            f"Ryhmän arvo on jäsenkuntien yhdistetty arvo (osoittajat ja nimittäjät yhteen). "
-            f"Vertailu {b.comparison}. Nostot valitaan 99,8 %:n luottamusvälillä (kymmeniä "
-            f"indikaattoreita testataan kerralla); taulukoissa 95 %. Suunta arvioidaan viiden "
-            f"viimeisimmän havainnon trendistä. Jos väliä ei voi laskea, tulosta ei väritetä.")
+    return (_("Vertailun menetelmä"), _(METHOD_NOTE, comparison=b.comparison))
 
 
 def today_text(today: date) -> str:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n import names
+from dashboard.i18n.catalog import N_, _
 from dashboard.model import stats as analysis
 
 GENDERS = ("total", "male", "female")
@@ -30,10 +31,11 @@ ROW_COLUMNS = [
 
 # Why an indicator has no rows: shown as a message, never as an exception.
 REASONS = {
-    "no_year": "ei kuntatietoja valitulta vuodelta",
-    "county_only": "julkaistaan vain hyvinvointialueelle ja koko maalle (ei kuntatietoja)",
-    "no_gender": "ei tietoja valitulle sukupuolelle",
-    "no_data": "ei tietoja tietovarastossa",
+    "no_year": N_("Ei kuntatietoja valitulta vuodelta: {indicators}."),
+    "county_only": N_("Julkaistaan vain hyvinvointialueelle ja koko maalle (ei kuntatietoja): "
+                      "{indicators}."),
+    "no_gender": N_("Ei tietoja valitulle sukupuolelle: {indicators}."),
+    "no_data": N_("Ei tietoja tietovarastossa: {indicators}."),
 }
 
 
@@ -44,9 +46,12 @@ class Comparison:
     country_rank_available: bool = True                 # the warehouse holds more than the county
 
 
-def implied_denominator(value, abs_value, unit) -> np.ndarray:
-    """Denominator implied by value, numerator and unit (the overview's rule, vectorised)."""
+def implied_denominator(value, abs_value, unit, method) -> np.ndarray:
+    """Denominator implied by value, numerator and unit (the overview's rule, vectorised):
+    only for plain proportions and crude rates (analysis.denominator)."""
     scale = pd.Series(np.asarray(unit, dtype=object)).map(analysis.SCALES).to_numpy(dtype=float)
+    counted = np.isin(np.asarray(method, dtype=object), analysis.COUNT_METHODS)
+    scale = np.where(counted, scale, np.nan)
     value, abs_value = (np.asarray(a, dtype=float) for a in (value, abs_value))
     with np.errstate(divide="ignore", invalid="ignore"):
         den = abs_value * scale / value
@@ -57,14 +62,14 @@ def with_intervals(frame: pd.DataFrame, level: float = analysis.TABLE_LEVEL) -> 
     """Add lo/hi (NaN where not computable); `frame` has value, abs_value, unit, method."""
     out = frame.copy()
     scale = out["unit"].map(analysis.SCALES).astype(float)
-    den = implied_denominator(out["value"], out["abs_value"], out["unit"])
-    out["lo"], out["hi"] = analysis.count_intervals(out["abs_value"], den, scale,
-                                                    out["method"].fillna("none"), level)
+    method = out["method"].fillna("none")
+    den = implied_denominator(out["value"], out["abs_value"], out["unit"], method)
+    out["lo"], out["hi"] = analysis.count_intervals(out["abs_value"], den, scale, method, level)
     return out
 
 
-def _rest_of_area(area_value, area_abs, part_value, part_abs, unit) -> float:
-    rest = analysis.rest_of_area(area_value, area_abs, part_value, part_abs, unit)
+def _rest_of_area(area_value, area_abs, part_value, part_abs, unit, method) -> float:
+    rest = analysis.rest_of_area(area_value, area_abs, part_value, part_abs, unit, method)
     return math.nan if rest is None else rest[0]
 
 
@@ -77,7 +82,9 @@ def build(indicators: pd.DataFrame, observations: pd.DataFrame, regions: pd.Data
     `observations`: one gender, every region and year of the indicators (data.year_slice);
     `year`: None = each indicator's latest year with municipal data. Ranks and quintiles are
     among the area's municipalities (and, for the country rank, among every municipality
-    in the warehouse) in that year, whatever is selected.
+    in the warehouse) in that year, whatever is selected; quintiles by phe_quantile's rule
+    (none with fewer than five known values). Each municipality's area benchmark is the
+    rest of the area without it wherever that can be computed, else the area itself.
     """
     if benchmark not in BENCHMARKS:
         raise ValueError(f"unknown benchmark {benchmark!r}")
@@ -89,7 +96,6 @@ def build(indicators: pd.DataFrame, observations: pd.DataFrame, regions: pd.Data
     country_rank = len(all_munis) > len(area_munis)
     pops = reg["population"].astype(float)
     region_names = names.display(reg, "name")
-    area_pop = float(pops.get(area_id, math.nan))
 
     # One pass over the (national) slice instead of a boolean mask per indicator.
     by_indicator = dict(tuple(observations.groupby("indicator_id", sort=False)))
@@ -99,6 +105,7 @@ def build(indicators: pd.DataFrame, observations: pd.DataFrame, regions: pd.Data
         if iid not in inds.index:
             continue
         ind = inds.loc[iid]
+        method = ind["comparison"] if isinstance(ind["comparison"], str) else "none"
         part = by_indicator.get(iid, empty)
         muni_part = part[part["region_id"].isin(area_munis)]
         if part.empty:
@@ -128,14 +135,13 @@ def build(indicators: pd.DataFrame, observations: pd.DataFrame, regions: pd.Data
                 bench, label = country_v, "country"
             else:
                 bench, label = area_v, "area"
-                if analysis.benchmark_label(pop, area_pop) == "rest_of_area":
-                    rest = _rest_of_area(area_v, area_x, v, x, ind["unit"])
-                    if not math.isnan(rest):
-                        bench, label = rest, "rest_of_area"
+                rest = _rest_of_area(area_v, area_x, v, x, ind["unit"], method)
+                if not math.isnan(rest):
+                    bench, label = rest, "rest_of_area"
             out.append({
                 "indicator_id": int(iid), "name": names.text(ind, "short") or names.text(ind, "title"),
                 "priority": ind["priority"], "polarity": ind["polarity"], "unit": ind["unit"],
-                "decimals": int(ind["decimals"]), "method": ind["comparison"] or "none",
+                "decimals": int(ind["decimals"]), "method": method,
                 "year": shown, "region_id": int(rid),
                 "municipality": region_names.get(rid, str(rid)), "population": pop,
                 "value": v, "abs_value": x, "benchmark_value": bench,
@@ -173,14 +179,16 @@ def rank_text(rank, n) -> str:
 
 def missing_message(missing: Mapping[int, str], names: Mapping[int, str],
                     year: int | None, gender: str) -> list[str]:
-    """One Finnish sentence per reason, naming the indicators (plain text: escape before md)."""
+    """One sentence per reason, naming the indicators (plain text: escape before md)."""
     by_reason: dict[str, list[str]] = {}
     for iid, reason in missing.items():
         by_reason.setdefault(reason, []).append(names.get(iid, str(iid)))
     out = []
     for reason, items in by_reason.items():
-        text = REASONS[reason]
+        listed = "; ".join(items)
         if reason == "no_year" and year is not None:
-            text = f"ei kuntatietoja vuodelta {year}"
-        out.append(f"{text.capitalize()}: {'; '.join(items)}.")
+            out.append(_("Ei kuntatietoja vuodelta {year}: {indicators}.", year=year,
+                         indicators=listed))
+        else:
+            out.append(_(REASONS[reason], indicators=listed))
     return out

@@ -13,25 +13,30 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n import names
-from dashboard.i18n.catalog import polarity_name
+from dashboard.i18n.catalog import N_, _, polarity_name
 from dashboard.i18n.formatting import day
 from dashboard.model import comparison
 
 SOTKANET_METADATA_URL = "https://sotkanet.fi/sotkanet/fi/metadata/indicators/{id}"
 SEARCH_COLUMNS = ("title_fi", "title_sv", "title_en", "short_fi", "short_sv", "short_en")
 UNIT_NAMES = {
-    "percent": "prosenttia (%)",
-    "per_1000": "per 1 000 (asukasta tai vastaavanikäistä)",
-    "per_10000": "per 10 000",
-    "per_100000": "per 100 000",
-    "index": "indeksi",
-    "count": "lukumäärä",
-    "euro": "euroa",
-    "years": "vuotta",
-    "litres": "litraa",
+    "percent": N_("prosenttia (%)"),
+    "per_1000": N_("per 1 000 (asukasta tai vastaavanikäistä)"),
+    "per_10000": N_("per 10 000"),
+    "per_100000": N_("per 100 000"),
+    "index": N_("indeksi"),
+    "count": N_("lukumäärä"),
+    "euro": N_("euroa"),
+    "years": N_("vuotta"),
+    "litres": N_("litraa"),
 }
-METADATA_TEXTS = (("Kuvaus", "description"), ("Tulkinta", "interpretation"),
-                  ("Tulkinnan rajoitukset", "limits"), ("Huomioitavaa", "notices"))
+METADATA_TEXTS = ((N_("Kuvaus"), "description"), (N_("Tulkinta"), "interpretation"),
+                  (N_("Tulkinnan rajoitukset"), "limits"), (N_("Huomioitavaa"), "notices"))
+
+
+def unit_name(unit) -> str:
+    """The unit in words (the explorer's facts and its chart's y axis)."""
+    return _(UNIT_NAMES[unit]) if unit in UNIT_NAMES else str(unit or "–")
 MAX_REGIONS = 12  # beyond this a line chart is spaghetti; the page says so
 
 
@@ -73,15 +78,16 @@ def facts(ind: Mapping, years_in_warehouse: tuple[int, int] | None) -> list[tupl
     rng = (f"{int(ind['range_start'])}–{int(ind['range_end'])}"
            if not _missing(ind.get("range_start")) and not _missing(ind.get("range_end"))
            else "–")
-    held = f"{years_in_warehouse[0]}–{years_in_warehouse[1]}" if years_in_warehouse else "ei tietoja"
+    held = (f"{years_in_warehouse[0]}–{years_in_warehouse[1]}" if years_in_warehouse
+            else _("ei tietoja"))
     return [
-        ("Tuottaja", str(ind.get("producer") or "–")),
-        ("Yksikkö", UNIT_NAMES.get(ind.get("unit"), str(ind.get("unit") or "–"))),
-        ("Suunta", polarity_name(ind.get('polarity'))),
-        ("Tiedot päivitetty", day(ind.get("data_updated"))),
-        ("Vuodet Sotkanetissa", rng),
-        ("Vuodet tietovarastossa", held),
-        ("Sotkanet-tunnus", str(int(ind["indicator_id"]))),
+        (_("Tuottaja"), str(ind.get("producer") or "–")),
+        (_("Yksikkö"), unit_name(ind.get("unit"))),
+        (_("Suunta"), polarity_name(ind.get('polarity'))),
+        (_("Tiedot päivitetty"), day(ind.get("data_updated"))),
+        (_("Vuodet Sotkanetissa"), rng),
+        (_("Vuodet tietovarastossa"), held),
+        (_("Sotkanet-tunnus"), str(int(ind["indicator_id"]))),
     ]
 
 
@@ -92,7 +98,7 @@ def _missing(v) -> bool:
 
 def texts(ind: Mapping) -> list[tuple[str, str]]:
     """Description, interpretation, limits and notices that the metadata holds."""
-    found = [(label, names.text(ind, col)) for label, col in METADATA_TEXTS]
+    found = [(_(label), names.text(ind, col)) for label, col in METADATA_TEXTS]
     return [(label, text.strip()) for label, text in found if isinstance(text, str) and text.strip()]
 
 

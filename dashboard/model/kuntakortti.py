@@ -20,13 +20,13 @@ import pandas as pd
 
 from dashboard.i18n import names
 from dashboard.i18n.catalog import (
+    N_,
     PRIORITY_ORDER,
     _,
     benchmark_name,
     ngettext,
     outcome_name,
     priority_name,
-    trend_name,
 )
 from dashboard.i18n.formatting import interval, number
 from dashboard.model import briefing, comparison, phrases, situation
@@ -231,61 +231,38 @@ class Card:
 
 
 # --- the sentences -------------------------------------------------------------------------
-# The overview's highlight sentence (phrases.highlight_sentence) with the municipality as
-# its subject: the same value, benchmark, year, verdict and trend, written as whole
-# translatable sentences.
-
-def _where_sentence(key: str, higher: bool, **values) -> str:
-    if key == "country":
-        return (_("{name}: kunnassa {value} vuonna {year}, koko maassa {benchmark}. Taso on "
-                  "selvästi korkeampi eli tilanne on {verdict}.", **values) if higher else
-                _("{name}: kunnassa {value} vuonna {year}, koko maassa {benchmark}. Taso on "
-                  "selvästi matalampi eli tilanne on {verdict}.", **values))
-    if key == "rest_of_area":
-        return (_("{name}: kunnassa {value} vuonna {year}, muualla hyvinvointialueella "
-                  "{benchmark}. Taso on selvästi korkeampi eli tilanne on {verdict}.", **values)
-                if higher else
-                _("{name}: kunnassa {value} vuonna {year}, muualla hyvinvointialueella "
-                  "{benchmark}. Taso on selvästi matalampi eli tilanne on {verdict}.", **values))
-    return (_("{name}: kunnassa {value} vuonna {year}, hyvinvointialueella {benchmark}. Taso "
-              "on selvästi korkeampi eli tilanne on {verdict}.", **values) if higher else
-            _("{name}: kunnassa {value} vuonna {year}, hyvinvointialueella {benchmark}. Taso "
-              "on selvästi matalampi eli tilanne on {verdict}.", **values))
-
-
-def trend_sentence(row: Mapping) -> str:
-    first, last = _year(row.get("trend_from")), _year(row.get("trend_to"))
-    years = first is not None and last is not None
-    trend = row.get("trend")
-    if trend == "improving":
-        return (_("Vuosien {first}–{last} suunta on paraneva.", first=first, last=last) if years
-                else _("Viiden viimeisimmän havainnon suunta on paraneva."))
-    if trend == "worsening":
-        return (_("Vuosien {first}–{last} suunta on heikkenevä.", first=first, last=last) if years
-                else _("Viiden viimeisimmän havainnon suunta on heikkenevä."))
-    if trend == "rising":
-        return (_("Vuosien {first}–{last} suunta on nouseva.", first=first, last=last) if years
-                else _("Viiden viimeisimmän havainnon suunta on nouseva."))
-    if trend == "falling":
-        return (_("Vuosien {first}–{last} suunta on laskeva.", first=first, last=last) if years
-                else _("Viiden viimeisimmän havainnon suunta on laskeva."))
-    if trend == "stable":
-        return (_("Vuosina {first}–{last} selvää muutosta ei ole.", first=first, last=last)
-                if years else _("Viiden viimeisimmän havainnon aikana selvää muutosta ei ole."))
-    if trend == "insufficient":
-        return _("Kehityssuuntaa ei voi arvioida (liian vähän havaintoja).")
-    return _("Kehityssuunta: {trend}.", trend=trend_name(trend))
+# The overview's highlight sentence (phrases.HIGHLIGHT_SENTENCE) with the municipality as its
+# subject, per benchmark and direction of the difference; the trend sentence is the
+# overview's own (phrases.trend_clause).
+CARD_SENTENCE = {
+    ("area", True): N_("{name}: kunnassa {value} vuonna {year}, hyvinvointialueella "
+                       "{benchmark}. Taso on selvästi korkeampi eli tilanne on {verdict}."),
+    ("area", False): N_("{name}: kunnassa {value} vuonna {year}, hyvinvointialueella "
+                        "{benchmark}. Taso on selvästi matalampi eli tilanne on {verdict}."),
+    ("rest_of_area", True): N_("{name}: kunnassa {value} vuonna {year}, muualla "
+                               "hyvinvointialueella {benchmark}. Taso on selvästi korkeampi "
+                               "eli tilanne on {verdict}."),
+    ("rest_of_area", False): N_("{name}: kunnassa {value} vuonna {year}, muualla "
+                                "hyvinvointialueella {benchmark}. Taso on selvästi matalampi "
+                                "eli tilanne on {verdict}."),
+    ("country", True): N_("{name}: kunnassa {value} vuonna {year}, koko maassa {benchmark}. "
+                          "Taso on selvästi korkeampi eli tilanne on {verdict}."),
+    ("country", False): N_("{name}: kunnassa {value} vuonna {year}, koko maassa {benchmark}. "
+                           "Taso on selvästi matalampi eli tilanne on {verdict}."),
+}
 
 
 def highlight_sentence(row: Mapping, benchmark: str = "area") -> str:
     """One highlight (a situation row from situation.highlights) as the card says it."""
     key = phrases.benchmark_key(row, benchmark)
     bench = row["benchmark_value"] if benchmark == "area" else row["country_value"]
-    values = {"name": row["name"], "year": row["year"],
-              "value": phrases.value_text(row["value"], row["unit"], row["decimals"]),
-              "benchmark": phrases.value_text(bench, row["unit"], row["decimals"]),
-              "verdict": outcome_name(row["outcome"])}
-    return _where_sentence(key, row["value"] > bench, **values) + " " + trend_sentence(row)
+    template = CARD_SENTENCE[(key if key in ("area", "rest_of_area") else "country",
+                              bool(row["value"] > bench))]
+    first = _(template, name=row["name"], year=row["year"],
+              value=phrases.value_text(row["value"], row["unit"], row["decimals"]),
+              benchmark=phrases.value_text(bench, row["unit"], row["decimals"]),
+              verdict=outcome_name(row["outcome"]))
+    return f"{first} {phrases.trend_clause(row)}"
 
 
 # --- building the card ----------------------------------------------------------------------

@@ -16,7 +16,11 @@ from dashboard.i18n import names
 from dashboard.model import stats as analysis
 
 SMALL_POPULATION = 2_000  # below this, year-to-year noise dominates: say so
-TREND_POINTS = 5
+TREND_POINTS = analysis.TREND_POINTS
+# The largest gap between consecutive points of a trend, by publication schedule: surveys
+# run every other year (the adult survey's rounds also a year apart) are consecutive when
+# two years apart. Unknown or missing schedules count as annual.
+MAX_GAP = {"annual": 1, "biennial_odd": 2, "biennial_even": 2, "terve_suomi": 2}
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,11 @@ class Situation:
 
 ROW_COLUMNS = [
     "indicator_id", "name", "priority", "polarity", "unit", "decimals", "method", "year",
-    "county_only", "value", "abs_value", "denominator", "lo", "hi", "lo998", "hi998", "present",
-    "n_members", "complete", "area_value", "area_abs", "benchmark_label", "benchmark_value",
-    "country_value", "outcome_area", "outcome_country", "outcome_highlight", "rel_diff", "trend",
-    "trend_slope", "trend_from", "trend_to", "spread_min", "spread_max", "spread_min_name",
-    "spread_max_name", "small_members", "load_status",
+    "county_only", "value", "value_kind", "abs_value", "denominator", "lo", "hi", "lo998",
+    "hi998", "present", "n_members", "complete", "area_value", "area_abs", "benchmark_label",
+    "benchmark_value", "country_value", "outcome_area", "outcome_country", "outcome_highlight",
+    "rel_diff", "trend", "trend_slope", "trend_chi2", "trend_from", "trend_to", "spread_min",
+    "spread_max", "spread_min_name", "spread_max_name", "small_members", "load_status",
 ]
 MEMBER_COLUMNS = ["indicator_id", "region_id", "name", "year", "value", "abs_value", "lo", "hi",
                   "benchmark_value", "benchmark_label", "outcome", "population", "small"]
@@ -53,6 +57,12 @@ SERIES_COLUMNS = ["indicator_id", "series", "year", "value", "lo", "hi"]
 
 def build(indicators: pd.DataFrame, observations: pd.DataFrame, ctx: Context) -> Situation:
     """`indicators`: warehouse indicator rows; `observations`: total gender, all years.
+
+    A group's value is the group's: each indicator is shown for the latest year in which
+    every member has a value (`complete`); when no such year exists, the latest year with
+    any member's value is shown without a group value (value_kind "incomplete": never
+    compared, coloured or highlighted). Benchmarks: the rest of the area (area minus the
+    group's numerators and denominators) wherever it can be computed, else the area itself.
 
     Works on column arrays, with one pandas groupby for the pooled sums (its compensated
     summation is the reference): the overview recomputes this for every group and benchmark
@@ -64,10 +74,15 @@ def build(indicators: pd.DataFrame, observations: pd.DataFrame, ctx: Context) ->
     n_ind = len(ind["indicator_id"])
     pooled = _pool(obs, ind, ctx)
 
-    # The year each indicator is shown for: the group's latest, else the area's (surveys
-    # published only for the county).
+    # The year each indicator is shown for: the group's latest complete year, else its
+    # latest with any member (shown as incomplete), else the area's (surveys published
+    # only for the county).
+    row_at = np.arange(len(pooled["pos"]))  # sorted by indicator and year
+    latest_any = np.full(n_ind, -1, dtype=np.int64)
+    np.maximum.at(latest_any, pooled["pos"], row_at)
     latest = np.full(n_ind, -1, dtype=np.int64)
-    np.maximum.at(latest, pooled["pos"], np.arange(len(pooled["pos"])))  # sorted by year
+    np.maximum.at(latest, pooled["pos"][pooled["complete"]], row_at[pooled["complete"]])
+    latest = np.where(latest >= 0, latest, latest_any)
     area = obs["region_id"] == ctx.area_id
     country = obs["region_id"] == ctx.country_id
     area_year = np.full(n_ind, np.nan)
@@ -80,6 +95,8 @@ def build(indicators: pd.DataFrame, observations: pd.DataFrame, ctx: Context) ->
     rows["county_only"] = county_only
     for c in ("value", "abs_value", "denominator", "lo", "hi", "lo998", "hi998"):
         rows[c] = _take(pooled[c], latest)
+    rows["value_kind"] = np.where(county_only, "area_only",
+                                  _take(pooled["kind"], latest, "incomplete")).astype(object)
     rows["present"] = _take(pooled["present"], latest, 0)
     rows["complete"] = _take(pooled["complete"], latest, False)
     rows["n_members"] = np.full(n_ind, len(ctx.members), dtype=np.int64)
@@ -115,6 +132,14 @@ def _indicator_columns(indicators: pd.DataFrame) -> dict:
     method = indicators["comparison"].fillna("none")
     unit = indicators["unit"]
     units = unit.to_numpy(dtype=object)
+    methods = method.to_numpy(dtype=object)
+    polarities = indicators["polarity"].to_numpy(dtype=object)
+    for iid, pol in zip(indicators["indicator_id"].tolist(), polarities, strict=True):
+        if pol not in analysis.POLARITIES:  # never read an unknown polarity as low_good
+            raise ValueError(f"indicator {iid}: field 'polarity' is {pol!r}; expected one of "
+                             + ", ".join(analysis.POLARITIES))
+    schedules = (indicators["schedule"].to_numpy(dtype=object) if "schedule" in indicators
+                 else np.full(len(units), "annual", dtype=object))
     return {
         "indicator_id": indicators["indicator_id"].to_numpy(),
         "index": pd.Index(indicators["indicator_id"]),
@@ -124,8 +149,12 @@ def _indicator_columns(indicators: pd.DataFrame) -> dict:
         "load_status": indicators["load_status"].array,
         "decimals": indicators["decimals"].astype(int).to_numpy(),
         "scale": np.array([analysis.SCALES.get(u, np.nan) for u in units], dtype=float),
-        "units": units, "methods": method.to_numpy(dtype=object),
-        "polarities": indicators["polarity"].to_numpy(dtype=object),
+        # Denominators are implied only for plain proportions and crude rates.
+        "count_scale": np.array([analysis.SCALES.get(u, np.nan)
+                                 if m in analysis.COUNT_METHODS else np.nan
+                                 for u, m in zip(units, methods, strict=True)], dtype=float),
+        "units": units, "methods": methods, "polarities": polarities,
+        "max_gap": np.array([MAX_GAP.get(s, 1) for s in schedules], dtype=float),
     }
 
 
@@ -172,7 +201,8 @@ def _observation_columns(observations: pd.DataFrame, ind: dict, members: tuple) 
            "abs_value": col("abs_value", dtype=float, na_value=np.nan),
            "pos": pos if every else pos[keep]}
     obs["scale"] = ind["scale"][obs["pos"]]
-    obs["den"] = _implied_denominator(obs["value"], obs["abs_value"], obs["scale"])
+    obs["den"] = _implied_denominator(obs["value"], obs["abs_value"],
+                                      ind["count_scale"][obs["pos"]])
     obs["keys"] = _Keys(obs["indicator_id"], obs["year"])
     # Which member (by its place in ctx.members) each observation belongs to, -1 if none.
     ids = np.asarray(members, dtype=np.int64)
@@ -193,7 +223,9 @@ def _implied_denominator(value, abs_value, scale) -> np.ndarray:
 
 
 def _pool(obs: dict, ind: dict, ctx: Context) -> dict:
-    """Per indicator and year: pooled numerators and denominators, else a weighted mean."""
+    """Per indicator and year, analysis.pool's rule: with every member's value, pooled
+    numerators and denominators (plain proportions, crude rates), summed counts, else the
+    population-weighted mean; without every member's value, no group value."""
     at = np.flatnonzero(obs["member"] >= 0)
     pops = np.array([ctx.populations.get(m, np.nan) for m in ctx.members], dtype=float)
     pop = pops[obs["member"][at]] if len(at) else np.zeros(0)
@@ -203,25 +235,25 @@ def _pool(obs: dict, ind: dict, ctx: Context) -> dict:
                           "wv": value * pop, "w": pop})
     g = parts.groupby(obs["keys"].keys[at], sort=True)
     sums, counts = g.sum(), g.count()
-    present = g.size().to_numpy()
     keys = sums.index.to_numpy()
     row = _first_rows(obs["keys"].keys[at], keys, at)
     pos = obs["pos"][row]
     x, n, vsum, wv, w = (sums[c].to_numpy() for c in ("x", "n", "v", "wv", "w"))
-    n_known, v_known, w_known = (counts[c].to_numpy() for c in ("n", "v", "w"))
+    n_known, present, w_known = (counts[c].to_numpy() for c in ("n", "v", "w"))
     scale, unit, method = ind["scale"][pos], ind["units"][pos], ind["methods"][pos]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        vmean = np.where(v_known > 0, vsum / np.where(v_known > 0, v_known, 1), np.nan)
-        full = n_known == present
-        rate = x / n * scale
-        weighted = np.where((w_known == present) & (w > 0), wv / w, vmean)
+    complete = present == len(ctx.members)
     is_count = unit == "count"
+    pooled = complete & ~is_count & (n_known == present)  # den exists only for count methods
+    weighted = complete & ~is_count & ~pooled & (w_known == present) & (w > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.select([complete & is_count, pooled, weighted],
+                          [vsum, x / n * scale, wv / w], default=np.nan)
+    kind = np.select([complete & is_count, pooled, weighted],
+                     ["sum", "pooled", "weighted_mean"], default="incomplete").astype(object)
     out = {"indicator_id": obs["indicator_id"][row], "year": obs["year"][row], "pos": pos,
-           "present": present.astype(np.int64),
-           "value": np.where(is_count, vsum, np.where(full, rate, weighted)),
-           "abs_value": np.where(full & ~is_count, x, np.nan),
-           "denominator": np.where(full & ~is_count, n, np.nan),
-           "complete": full & ~is_count & (present == len(ctx.members))}
+           "present": present.astype(np.int64), "value": value, "kind": kind,
+           "abs_value": np.where(pooled, x, np.nan),
+           "denominator": np.where(pooled, n, np.nan), "complete": complete}
     out["lo"], out["hi"] = analysis.count_intervals(out["abs_value"], out["denominator"],
                                                     scale, method)
     out["lo998"], out["hi998"] = analysis.count_intervals(
@@ -230,15 +262,12 @@ def _pool(obs: dict, ind: dict, ctx: Context) -> dict:
 
 
 def _with_benchmarks(rows: dict, ind: dict, ctx: Context) -> None:
-    # The area benchmark: the rest of the area when the group is a large part of it, so a
-    # group is not compared with itself.
-    label = analysis.benchmark_label(group_population(ctx.populations, ctx.members),
-                                     ctx.populations.get(ctx.area_id, math.nan))
+    # The area benchmark: the rest of the area wherever it can be computed, so a group is
+    # never compared with an area that contains it; else the area itself, labelled so.
     rest_value = _rest(rows["area_abs"], rows["area_den"], rows["abs_value"],
                        rows["denominator"], ind["scale"])
-    use_rest = np.isfinite(rest_value) & (label == "rest_of_area")
-    rows["benchmark_label"] = np.where(use_rest, "rest_of_area", "area")
-    bench = np.where(use_rest, rest_value, rows["area_value"])
+    bench, label = analysis.area_benchmark(rows["area_value"], rest_value)
+    rows["benchmark_label"] = label
     bench[rows["county_only"]] = np.nan
     rows["benchmark_value"] = bench
 
@@ -265,27 +294,38 @@ def _rest(area_x, area_n, part_x, part_n, scale) -> np.ndarray:
 
 
 def _with_trends(rows: dict, pooled: dict, ind: dict, year: np.ndarray) -> None:
-    """The trend of the pooled series up to the shown year (analysis.trends)."""
+    """Fingertips' recent trend of the group's own values up to the shown year.
+
+    Only complete years are points, so a year with a member missing is a gap in the series
+    and the trend is "insufficient" (analysis.trends).
+    """
     n_ind = len(ind["indicator_id"])
-    upto = pooled["year"] <= year[pooled["pos"]]
+    upto = pooled["complete"] & (pooled["year"] <= year[pooled["pos"]])
     if upto.any():
-        polarity = dict(zip(ind["indicator_id"].tolist(), ind["polarities"], strict=True))
-        tr = analysis.trends(pd.DataFrame({"key": pooled["indicator_id"][upto],
-                                           "year": pooled["year"][upto],
-                                           "value": pooled["value"][upto]}),
-                             polarity, points=TREND_POINTS)
+        ids = ind["index"]
+        tr = analysis.trends(
+            pd.DataFrame({"key": pooled["indicator_id"][upto], "year": pooled["year"][upto],
+                          "value": pooled["value"][upto], "x": pooled["abs_value"][upto],
+                          "n": pooled["denominator"][upto], "lo": pooled["lo"][upto],
+                          "hi": pooled["hi"][upto]}),
+            pd.Series(ind["polarities"], index=ids), pd.Series(ind["methods"], index=ids),
+            pd.Series(ind["max_gap"], index=ids), points=TREND_POINTS)
         at = tr.index.get_indexer(ind["indicator_id"])
         direction = tr["direction"].to_numpy(dtype=object)
         first, last = tr["first"].to_numpy(), tr["last"].to_numpy()
         slope = tr["slope"].to_numpy(dtype=float)
+        chi2 = tr["chi2"].to_numpy(dtype=float)
     else:
         at = np.full(n_ind, -1)
         direction = first = last = np.array([], dtype=object)
-        slope = np.array([], dtype=float)
+        slope = chi2 = np.array([], dtype=float)
     found = at >= 0
-    rows["trend"] = pd.Series([direction[i] if ok else "insufficient"
-                               for i, ok in zip(at, found, strict=True)], dtype=object)
+    untested = np.where(ind["methods"] == "none", "not_computable", "insufficient")
+    rows["trend"] = pd.Series([direction[i] if ok else u
+                               for i, ok, u in zip(at, found, untested, strict=True)],
+                              dtype=object)
     rows["trend_slope"] = _take(slope, at)
+    rows["trend_chi2"] = _take(chi2, at)
     rows["trend_from"] = [int(first[i]) if ok else None for i, ok in zip(at, found, strict=True)]
     rows["trend_to"] = [int(last[i]) if ok else None for i, ok in zip(at, found, strict=True)]
 
@@ -320,17 +360,10 @@ def _members(rows: dict, ind: dict, obs: dict, year: np.ndarray, shown_key: np.n
         g["benchmark_value"] = rows["country_value"][i]
         g["benchmark_label"] = np.full(len(i), "country")
     else:
-        area_pop = ctx.populations.get(ctx.area_id, math.nan)
-        # analysis.benchmark_label per member, column-wise.
-        pop = g["population"]
-        usable_area = area_pop is not None and not math.isnan(area_pop) and area_pop > 0
-        with np.errstate(invalid="ignore"):
-            big = (~np.isnan(pop) & (pop > 0.3 * area_pop) if usable_area
-                   else np.zeros(len(i), dtype=bool))
+        # Each member against the area without it, where that can be computed.
         rest = _rest(rows["area_abs"][i], rows["area_den"][i], g["abs_value"], den, scale)
-        use_rest = big & np.isfinite(rest)
-        g["benchmark_value"] = np.where(use_rest, rest, rows["area_value"][i])
-        g["benchmark_label"] = np.where(use_rest, "rest_of_area", "area")
+        g["benchmark_value"], g["benchmark_label"] = analysis.area_benchmark(
+            rows["area_value"][i], rest)
     g["outcome"] = analysis.compare_many(g["value"], g["lo"], g["hi"], g["benchmark_value"],
                                          ind["polarities"][i])
     return g
@@ -370,8 +403,9 @@ def _first_rows(keys: np.ndarray, unique: np.ndarray, index: np.ndarray) -> np.n
 def _series(pooled: dict, obs: dict, area: np.ndarray, country: np.ndarray,
             ind: dict) -> dict:
     """Group, area and country per indicator and year (the group's rows first)."""
-    parts = [("group", pooled["indicator_id"], pooled["year"], pooled["value"], pooled["lo"],
-              pooled["hi"])]
+    own = np.isfinite(pooled["value"])  # years with the group's own value only
+    parts = [("group", pooled["indicator_id"][own], pooled["year"][own], pooled["value"][own],
+              pooled["lo"][own], pooled["hi"][own])]
     for name, where in (("area", area), ("country", country)):
         at = np.flatnonzero(where)
         lo, hi = analysis.count_intervals(obs["abs_value"][at], obs["den"][at],

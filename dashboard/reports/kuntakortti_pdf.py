@@ -183,7 +183,7 @@ def _columns(pdf: _Doc, card: Card) -> list[Column]:
                need(card_charts.benchmark_word(card), sorted(outcomes)), "C"),
         Column("country", _("Koko maa"), need(_("Koko maa"), [r.country_text() for r in rows])),
         Column("vs_country", _("vs. maa"), need(_("vs. maa"), sorted(outcomes)), "C"),
-        Column("trend", _("Suunta"), need(_("Suunta"), []), "C"),
+        Column("trend", _("Kehitys"), need(_("Kehitys"), []), "C"),
         Column("rank", _("Sija"), need(_("Sija"), [r.rank_text() for r in rows])),
     ]
     cols[1].width = CONTENT_W - sum(c.width for c in cols)

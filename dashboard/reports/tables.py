@@ -55,8 +55,29 @@ def csv_bytes(frame: pd.DataFrame, source: str) -> bytes:
     """UTF-8 with BOM, ';' separator, decimal comma; the first line names the source."""
     if "\n" in source or CSV_SEPARATOR in source:
         raise ValueError("the source line must be one line without ';'")
-    body = frame.to_csv(sep=CSV_SEPARATOR, decimal=",", index=False, lineterminator="\r\n")
+    body = formula_safe(frame).to_csv(sep=CSV_SEPARATOR, decimal=",", index=False,
+                                      lineterminator="\r\n")
     return (SOURCE_PREFIX + source + "\r\n" + body).encode(CSV_ENCODING)
+
+
+# A text cell that begins like a formula would run as one when the CSV opens in Excel or
+# LibreOffice (=HYPERLINK(...) sends the reader's data away): OWASP's rule, a leading '.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells starting with a formula character get a leading apostrophe."""
+    out = frame
+    for col in frame.columns:
+        if frame[col].dtype.kind in "biufcmM":
+            continue
+        values = frame[col].tolist()
+        guarded = ["'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+                   for v in values]
+        if guarded != values:
+            out = out.copy() if out is frame else out
+            out[col] = guarded
+    return out
 
 
 def read_csv(data: bytes) -> tuple[str, pd.DataFrame]:
@@ -64,6 +85,10 @@ def read_csv(data: bytes) -> tuple[str, pd.DataFrame]:
     text = data.decode(CSV_ENCODING)
     first, _sep, body = text.partition("\r\n")
     frame = pd.read_csv(io.StringIO(body), sep=CSV_SEPARATOR, decimal=",")
+    for col in frame.columns:  # undo formula_safe's guard
+        if frame[col].dtype.kind not in "biufcmM":
+            frame[col] = [v[1:] if isinstance(v, str) and v[:1] == "'" and v[1:2] in
+                          FORMULA_START and v[1:2] != "" else v for v in frame[col]]
     return first.removeprefix(SOURCE_PREFIX), frame
 
 

@@ -18,9 +18,8 @@ from dashboard.charts import base as charts
 from dashboard.charts import kuntakortti as card_charts
 from dashboard.i18n.catalog import _, current, outcome_name
 from dashboard.model import comparison, kuntakortti
-from dashboard.reports import export
+from dashboard.reports import export, kuntakortti_html
 from dashboard.reports import kuntakortti_assemble as assemble
-from dashboard.reports import kuntakortti_html
 from dashboard.ui import language, warehouse
 from dashboard.ui.markup import md_escape
 

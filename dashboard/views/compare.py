@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.charts import base as charts
 from dashboard.i18n.catalog import _, gender_name, outcome_name, priority_name
 from dashboard.i18n.formatting import built_text
-from dashboard.model import comparison
+from dashboard.model import comparison, phrases
 from dashboard.reports import compare_table
 from dashboard.reports import tables as table_files
 from dashboard.ui import compositions, downloads, language, warehouse
@@ -154,17 +154,7 @@ def render() -> None:
     heat_spec, dots_spec = compositions.compare_charts(*selection)
     st.vega_lite_chart(heat_spec)
     with st.popover("Miten vertailu tehdään?", icon=":material/straighten:"):
-        st.markdown(_("Ryhmän tai kunnan arvoa verrataan vertailualueeseen. Arvon ympärille lasketaan "
-                       "luottamusväli osoittajasta (tapausten määrä) ja nimittäjästä: osuuksille "
-                       "Wilsonin väli, ilmaantuvuuksille Poisson-jakauman tarkka väli (Byarin "
-                       "approksimaatio). Jos vertailuarvo osuu välille, tulos on *samaa tasoa*; muuten "
-                       "*parempi* tai *heikompi* indikaattorin suunnan mukaan – tai "
-                       "*korkeampi*/*matalampi*, kun indikaattorilla ei ole hyvä/huono-suuntaa. Jos "
-                       "väliä ei voi laskea (ei osoittajaa, esim. kyselyt ja indeksit), tulosta ei "
-                       "väritetä (*ei verrattu*). Taulukoissa käytetään 95 %:n väliä, nostoissa 99,8 %:n"
-                       " väliä, koska kerralla testataan kymmeniä indikaattoreita. Kehityssuunta "
-                       "arvioidaan viiden viimeisimmän havainnon lineaarisesta trendistä (95 %). "
-                       "Pienissä kunnissa välit ovat leveitä: satunnaisvaihtelu on suurta."))
+        st.markdown(phrases.method_text())
 
     st.subheader("Taulukko")
     shown, typed = compositions.compare_tables(*selection)

@@ -65,17 +65,7 @@ st.caption(f"Ryhmän arvo on jäsenkuntien yhdistetty arvo (osoittajat ja nimitt
            f"Vertailu {bench_text}. Värit: sininen parempi, keltainen samaa tasoa, oranssi "
            f"heikompi, violetti korkeampi/matalampi (ei hyvä–huono-suuntaa), harmaa ei verrattu.")
 with st.popover("Miten vertailu tehdään?", icon=":material/straighten:"):
-    st.markdown(_("Ryhmän tai kunnan arvoa verrataan vertailualueeseen. Arvon ympärille lasketaan "
-                   "luottamusväli osoittajasta (tapausten määrä) ja nimittäjästä: osuuksille "
-                   "Wilsonin väli, ilmaantuvuuksille Poisson-jakauman tarkka väli (Byarin "
-                   "approksimaatio). Jos vertailuarvo osuu välille, tulos on *samaa tasoa*; muuten "
-                   "*parempi* tai *heikompi* indikaattorin suunnan mukaan – tai "
-                   "*korkeampi*/*matalampi*, kun indikaattorilla ei ole hyvä/huono-suuntaa. Jos "
-                   "väliä ei voi laskea (ei osoittajaa, esim. kyselyt ja indeksit), tulosta ei "
-                   "väritetä (*ei verrattu*). Taulukoissa käytetään 95 %:n väliä, nostoissa 99,8 %:n"
-                   " väliä, koska kerralla testataan kymmeniä indikaattoreita. Kehityssuunta "
-                   "arvioidaan viiden viimeisimmän havainnon lineaarisesta trendistä (95 %). "
-                   "Pienissä kunnissa välit ovat leveitä: satunnaisvaihtelu on suurta."))
+    st.markdown(phrases.method_text())
 
 # --- key phenomena ------------------------------------------------------------------------
 st.header("Keskeiset ilmiöt")
