@@ -111,7 +111,7 @@ def test_choosing_a_municipality_opens_its_card_and_updates_the_url(app_env):
     assert at.title[0].value == "Luhanka" and at.query_params["kunta"] == "435"
 
 
-def test_the_card_says_whom_a_large_municipality_is_compared_with(app_env):
+def test_the_card_says_whom_the_municipality_is_compared_with(app_env):
     at = open_card(kunta="179")
     assert any("muuhun hyvinvointialueeseen" in c.value for c in at.caption)
     rows = dataset(at.get("vega_lite_chart")[0], card_charts.CARD_DATA)

@@ -88,14 +88,19 @@ def test_card_sentences_carry_the_overviews_numbers_with_the_municipality_as_sub
         bench = phrases.value_text(r["benchmark_value"], r["unit"], r["decimals"])
         for part in (r["name"], value, bench, f"vuonna {r['year']}"):
             assert part in ours and part in overview
-        # Jyväskylä is over 30 % of the county: compared with the rest of it.
+        # Compared with the rest of the county, as the overview compares a group.
         assert "muualla hyvinvointialueella" in ours
 
 
-def test_large_municipality_is_compared_with_the_rest_of_the_county(county):
-    card = county[4][LARGEST]
-    assert card.large and "muuhun hyvinvointialueeseen" in card.comparison_text()
-    assert not county[4][SMALLEST].large
+@pytest.mark.parametrize("code", [SMALLEST, LARGEST])
+def test_a_municipality_is_compared_with_the_rest_of_the_county(county, code):
+    """The overview's one benchmark rule: the county without the municipality wherever the
+    numerators allow it; else the county itself, and such rows are not compared anyway."""
+    card = county[4][code]
+    assert card.uses_rest and "ilman kuntaa" in card.comparison_text()
+    for row in card.rows:
+        if row.benchmark_label == "area" and not row.county_only:
+            assert row.outcome_area == "not_compared"
 
 
 def test_ranks_and_ranges_come_from_the_county_comparison(county):

@@ -108,7 +108,7 @@ def _lines(text: str, chars: int, lines: int) -> str:
 
 def benchmark_word(card: Card) -> str:
     """What the first chip compares with, for the column head."""
-    return _("vs. muu alue") if card.large else _("vs. alue")
+    return _("vs. muu alue") if card.uses_rest else _("vs. alue")
 
 
 def _outcome(o) -> str:

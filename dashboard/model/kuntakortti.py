@@ -148,7 +148,7 @@ class Card:
     population: float
     population_year: int | None
     area_name: str
-    benchmark_label: str          # area | rest_of_area (a municipality of over 30 % of the county)
+    benchmark_label: str          # rest_of_area when any row could be compared with the rest
     dependency: Fact
     ages: list[Fact]              # the age bands the catalogue holds
     ages_missing: tuple[str, ...]  # AGE_BANDS the catalogue does not hold
@@ -166,7 +166,9 @@ class Card:
         return not _missing(self.population) and self.population < SMALL_POPULATION
 
     @property
-    def large(self) -> bool:
+    def uses_rest(self) -> bool:
+        """Compared with the rest of the county (the county without the municipality), the
+        overview's rule wherever numerators allow it, so no municipality meets itself."""
         return self.benchmark_label == "rest_of_area"
 
     @property
@@ -174,7 +176,7 @@ class Card:
         return [r for s in self.sections for r in s.rows]
 
     def benchmark_name(self) -> str:
-        return (benchmark_name("rest_of_area_municipality") if self.large else self.area_name)
+        return (benchmark_name("rest_of_area_municipality") if self.uses_rest else self.area_name)
 
     def sentence(self, row: Mapping) -> str:
         return highlight_sentence(row)
@@ -205,9 +207,10 @@ class Card:
                  bands=", ".join(self.ages_missing))
 
     def comparison_text(self) -> str:
-        if self.large:
-            return _("{name} on yli 30 % alueen väestöstä, joten sitä verrataan muuhun "
-                     "hyvinvointialueeseen (ilman kuntaa) ja koko maahan.", name=self.name)
+        if self.uses_rest:
+            return _("Kunnan arvoja verrataan muuhun hyvinvointialueeseen eli alueeseen ilman "
+                     "kuntaa, jotta kuntaa ei verrata alueeseen, johon se kuuluu (kun sitä ei voi "
+                     "laskea, alueeseen {area}), ja koko maahan.", area=self.area_name)
         return _("Kuntaa verrataan alueeseen {area} ja koko maahan.", area=self.area_name)
 
     def small_text(self) -> str:

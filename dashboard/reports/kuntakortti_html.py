@@ -84,7 +84,7 @@ def script_json(value) -> str:
 
 
 def table_headers(card: Card) -> list[str]:
-    area = _("Muu alue") if card.large else _("Alue")
+    area = _("Muu alue") if card.uses_rest else _("Alue")
     return [_("Indikaattori"), _("Vuosi"), _("Arvo"), _("95 %:n väli"), area,
             card_charts.benchmark_word(card), _("Koko maa"), _("vs. koko maa"), _("Kehitys"),
             _("Sija alueen kunnista"), _("Alueen kunnat (pienin–suurin)")]

@@ -169,7 +169,7 @@ def _columns(pdf: _Doc, card: Card) -> list[Column]:
         cell_w = max((pdf.width(c, BODY, style) for c in cells), default=0.0)
         return max(head_w, cell_w) + 2 * CELL_MARGIN + 0.4
 
-    area_head = _("Muu alue") if card.large else _("Alue")
+    area_head = _("Muu alue") if card.uses_rest else _("Alue")
     cols = [
         Column("mark", "", 2.8, "C"),
         Column("name", _("Indikaattori"), 0.0, "L"),
@@ -648,8 +648,8 @@ def _contents_page(pdf: _Doc, cards: list[Card], contents, exported_at: str, lin
     y += pdf.put(MARGIN, y, CONTENT_W, area, 12, line=5.2) + 1
     y += pdf.put(MARGIN, y, CONTENT_W,
                  _("Yksi sivu kuntaa kohden, kunnat neuvotteluryhmittäin. Jokaisen kunnan arvoja "
-                   "verrataan hyvinvointialueeseen (yli 30 % alueen väestöstä olevaa kuntaa "
-                   "muuhun alueeseen) ja koko maahan 95 %:n luottamusvälillä; vahvuudet ja "
+                   "verrataan muuhun hyvinvointialueeseen (alue ilman kuntaa; kun sitä ei voi "
+                   "laskea, koko alue) ja koko maahan 95 %:n luottamusvälillä; vahvuudet ja "
                    "haasteet valitaan samalla säännöllä kuin ryhmän tilannekuvassa."),
                  8.0, colour=MUTED, line=3.4) + 5
     page_of = {c.region_id: i + 2 for i, c in enumerate(cards)}
