@@ -90,8 +90,9 @@ def test_bad_code_opens_the_chooser_with_a_note(app_env, query):
     assert [i.value for i in at.info] == ["Linkin kuntaa ei tunnistettu; valitse kunta listasta."]
     assert not specs(at)
     assert at.selectbox(key="kk_kunta").value is None
-    links = " ".join(m.value for m in at.markdown)
-    assert "kunta?kunta=435" in links and "kunta?kunta=179" in links
+    picks = {b.label: b.key for b in at.button}
+    assert len(picks) == 22  # the chooser: every card, group by group
+    assert picks["Luhanka"] == "kk_pick_435" and picks["Jyväskylä"] == "kk_pick_179"
     assert all("<script>" not in t for t in texts(at))
 
 
@@ -99,6 +100,13 @@ def test_no_code_opens_the_chooser_without_a_note(app_env):
     at = open_card()
     assert not at.exception and not at.info
     assert at.title[0].value == "Kuntakortti"
+
+
+def test_the_chooser_buttons_open_a_card(app_env):
+    at = open_card(kunta="999")
+    at.button(key="kk_pick_435").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Luhanka" and at.query_params["kunta"] == "435"
 
 
 def test_choosing_a_municipality_opens_its_card_and_updates_the_url(app_env):
@@ -134,3 +142,25 @@ def test_the_card_in_swedish_and_english(app_env, lang, title, section, download
     chooser = open_card(kunta="nope", lang=lang)
     assert chooser.title[0].value == title and chooser.info
     assert "Linkin kuntaa" not in chooser.info[0].value  # translated note
+
+
+@pytest.mark.parametrize("page, query, expected", [
+    ("views/overview.py", {"group": "joutsa-luhanka-toivakka"}, ["Joutsa", "Luhanka", "Toivakka"]),
+    ("views/compare.py", {"group": "jyvaskyla-muurame"}, ["Jyväskylä", "Muurame"]),
+    ("views/explore.py", {"indicator": "181"}, list(MUNICIPALITIES.values())),
+    ("views/status.py", {}, list(MUNICIPALITIES.values())),
+])
+def test_other_pages_link_to_the_cards(app_env, page, query, expected):
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.query_params.clear()
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(page)
+    at.run()
+    assert not at.exception
+    links = [(link.proto.label, link.proto.page, link.proto.query_string)
+             for link in at.get("page_link") if link.proto.page == "kunta"]
+    assert sorted(label for label, _p, _q in links) == sorted(expected)
+    codes = {name: code for code, name in MUNICIPALITIES.items()}
+    assert all(q == f"kunta={codes[label]}" for label, _p, q in links)

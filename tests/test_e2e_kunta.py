@@ -54,7 +54,7 @@ def test_the_card_draws_its_charts(app, browser, path, name, texts):
         page.close()
 
 
-def test_an_unknown_code_opens_the_chooser_and_its_links_open_cards(app, browser):
+def test_an_unknown_code_opens_the_chooser_and_its_buttons_open_cards(app, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         page.goto(app.url + "/kunta?kunta=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
@@ -63,11 +63,31 @@ def test_an_unknown_code_opens_the_chooser_and_its_links_open_cards(app, browser
         assert page.locator("img[src='x']").count() == 0
         body = page.inner_text("body")
         assert "Linkin kuntaa ei tunnistettu" in body and "Luhanka" in body
-        page.get_by_role("link", name="Luhanka").first.click()
-        page.wait_for_url("**/kunta?kunta=435*", timeout=30_000)
+        # The chooser's buttons open the card in the same tab and session.
+        page.get_by_role("button", name="Luhanka").first.click()
+        page.wait_for_function("() => location.search.includes('kunta=435')", timeout=30_000)
+        page.wait_for_function(
+            "() => document.querySelectorAll('.vega-embed').length >= 4"
+            " && [...document.querySelectorAll('h1')].some(h => h.innerText.startsWith('Luhanka'))",
+            timeout=60_000)
+        assert len(page.context.pages) == 1
+    finally:
+        page.close()
+
+
+def test_the_overviews_member_links_open_the_card(app, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(app.url + "/?group=joutsa-luhanka-toivakka")
         wait_rendered(page)
-        page.wait_for_function("() => document.querySelectorAll('.vega-embed').length >= 4",
-                               timeout=60_000)
-        assert page.locator("h1").first.inner_text().startswith("Luhanka")
+        page.get_by_role("link", name="Luhanka").first.click()
+        page.wait_for_function("() => location.pathname.endsWith('/kunta')"
+                               " && location.search.includes('kunta=435')", timeout=30_000)
+        page.wait_for_function(
+            "() => document.querySelectorAll('.vega-embed').length >= 4"
+            " && [...document.querySelectorAll('h1')].some(h => h.innerText.startsWith('Luhanka'))",
+            timeout=60_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert len(page.context.pages) == 1
     finally:
         page.close()

@@ -25,6 +25,7 @@ from dashboard.ui.markup import md_escape
 
 URL_KEY = "kunta"
 PAGE_PATH = "kunta"  # the page's url_path in app.py
+PAGE_FILE = "views/kunta.py"  # for st.page_link, relative to app.py
 
 
 def municipalities(version: str) -> pd.DataFrame:
@@ -59,7 +60,11 @@ def card_url(code: str) -> str:
 
 def card_links(version: str, region_ids: Sequence[int] | None = None,
                label: str | None = None) -> None:
-    """One line of links to the cards of these municipalities (all of the county's: None)."""
+    """One row of links to these municipalities' cards (all of the county's: None).
+
+    Page links, not Markdown links: Streamlit opens those in a new tab and a new session;
+    a page link opens the card in the same tab, in the same session and language.
+    """
     munis = municipalities(version)
     if region_ids is not None:
         order = {int(r): i for i, r in enumerate(region_ids)}
@@ -67,10 +72,12 @@ def card_links(version: str, region_ids: Sequence[int] | None = None,
         munis = munis.assign(_o=munis["region_id"].map(order)).sort_values("_o")
     if munis.empty:
         return
-    links = " · ".join(f"[{md_escape(n)}]({card_url(str(c))})"
-                       for c, n in zip(munis["code"], munis["name"], strict=True))
     label = label if label is not None else _("Kuntakortit")
-    st.markdown(md_escape(label) + ": " + links)
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.markdown("**" + md_escape(label) + "**")
+        for code, name in zip(munis["code"].astype(str), munis["name"], strict=True):
+            st.page_link(PAGE_FILE, label=str(name), icon=":material/location_city:",
+                         query_params={URL_KEY: code, **language.url_params()})
 
 
 # --- the cached card -------------------------------------------------------------------------

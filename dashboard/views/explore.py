@@ -139,6 +139,8 @@ def render() -> None:
                "viidennes alueen kuntien arvoista tänä vuonna; se kertoo suhteellisen aseman, "
                "ei sitä, onko arvo hyvä vai huono. Pienten kuntien luvut vaihtelevat "
                "satunnaisesti.")
+    from dashboard.ui import card_views  # links from the tile map to every kuntakortti
+    card_views.card_links(version)
     if not unplaced.empty:
         st.caption("Kunnat, joille ruudukossa ei ole paikkaa:")
         st.dataframe(pd.DataFrame({

@@ -26,7 +26,7 @@ if st.session_state.get("kk_url") != url_code or "kk_kunta" not in st.session_st
 head, chooser = st.columns([3, 1], vertical_alignment="bottom")
 region_id = chooser.selectbox(_("Kunta"), ids, key="kk_kunta", format_func=names.get,
                               placeholder=_("Valitse kunta"))
-if region_id is not None and st.session_state.get("kk_url") != codes[region_id]:
+if region_id is not None:
     st.session_state["kk_url"] = codes[region_id]
     st.query_params.from_dict({card_views.URL_KEY: codes[region_id], **language.url_params()})
 
@@ -35,9 +35,15 @@ if region_id is None:
     st.write(_("Valitse kunta: kortti kokoaa kunnan kaikki indikaattorit painopisteittäin, "
                "vertailut hyvinvointialueeseen ja koko maahan, kehityssuunnat, sijan alueen "
                "kuntien joukossa sekä kunnan vahvuudet ja haasteet."))
+    # Buttons, not links: a link to this same page would leave the old code in the address bar.
     groups = warehouse.groups(version)
     for name, members in zip(groups["name"], groups["members"], strict=True):
-        card_views.card_links(version, [int(m) for m in members], label=name)
+        with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+            st.markdown("**" + md_escape(name) + "**")
+            for m in (int(m) for m in members):
+                st.button(names[m], key=f"kk_pick_{codes[m]}", type="tertiary",
+                          icon=":material/location_city:", on_click=st.session_state.update,
+                          kwargs={"kk_kunta": m})
     st.stop()
 
 card = card_views.card(version, region_id)

@@ -56,6 +56,9 @@ st.markdown(
     + "  \n**Tiedot vuosilta:** "
     + " · ".join(f"{priority_name(p)} {vintage[p]}" for p in PRIORITY_ORDER
                  if vintage.get(p)))
+from dashboard.ui import card_views  # noqa: E402  (links to the members' kuntakortit)
+
+card_views.card_links(version, list(ctx.members))
 shown = [p for p in PRIORITY_ORDER if priority in ("all", p)]
 large = rows["benchmark_label"].eq("rest_of_area").any()
 bench_text = ("koko maahan" if benchmark == "country" else
