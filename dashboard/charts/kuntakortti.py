@@ -13,7 +13,6 @@ screen put every mark in the same place.
 from __future__ import annotations
 
 import math
-import textwrap
 from dataclasses import dataclass
 
 from dashboard.charts import base
@@ -25,13 +24,14 @@ CARD_DATA = "card"
 WIDTH = 1000          # layout units: the chart is drawn at up to SCREEN_WIDTH px
 SCREEN_WIDTH = 1060   # px; narrower columns scale the whole line down
 ROW_STEP = 48         # px per indicator: three lines of a long name at 11 px
-NAME_CHARS = 42       # characters per line of the indicator's name (fits 820 px)
+NAME_CHARS = 40       # characters per line of the indicator's name (fits 820 px)
+TREND_CHARS = 17      # … and of the trend's name
 NAME_LINES = 3
 # Column edges as shares of WIDTH (left, right).
 COLUMNS = {
-    "mark": (0.0, 0.016), "name": (0.018, 0.295), "spine": (0.305, 0.525),
-    "value": (0.53, 0.6), "year": (0.615, 0.66), "area": (0.668, 0.768),
-    "country": (0.773, 0.873), "trend": (0.882, 0.957), "rank": (0.957, 1.0),
+    "mark": (0.0, 0.016), "name": (0.018, 0.285), "spine": (0.295, 0.5),
+    "value": (0.505, 0.575), "year": (0.58, 0.622), "area": (0.628, 0.72),
+    "country": (0.725, 0.817), "trend": (0.826, 0.95), "rank": (0.95, 1.0),
 }
 MARK_COLORS = {"strength": base.OUTCOME_COLORS["better"], "challenge": base.OUTCOME_COLORS["worse"],
                "worsening": base.OUTCOME_COLORS["worse"]}
@@ -128,8 +128,8 @@ def _records(card: Card, section: Section) -> list[dict]:
                     "mark": row.mark or "", "arvo": row.value_text() if row.has_value else "–",
                     "vali": row.interval_text() if row.has_value else "",
                     "vuosi": row.year_text(), "sija": row.rank_text(),
-                    "suunta": "\n".join(textwrap.wrap(trend_name(row.trend), 13,
-                                                       break_long_words=False)[:2]),
+                    "suunta": _lines(trend_name(row.trend), TREND_CHARS, 3),
+                    "suunta_koko": trend_name(row.trend),
                     "alue": outcome_name(area), "alue_c": base.OUTCOME_COLORS[area],
                     "alue_arvo": row.benchmark_text(),
                     "maa": outcome_name(country), "maa_c": base.OUTCOME_COLORS[country],
@@ -180,7 +180,7 @@ def _heads(card: Card) -> list[dict]:
     for col, text, sub, anchor in heads:
         x = {"start": _x(col), "end": _x(col, 1) - 4, "middle": _centre(col)}[anchor]
         out.append({"row": "head", "kind": "head", "x": x, "otsikko": text, "ala": sub,
-                    "anchor": anchor})
+                    "anchor": {"start": "left", "end": "right", "middle": "center"}[anchor]})
     return out
 
 
@@ -216,16 +216,18 @@ def section_chart(card: Card, section: Section, title: str | None = None,
     zebra = {"transform": line + [{"filter": "datum.zebra"}],
              "mark": {"type": "rect", "color": "#F4F4F4"},
              "encoding": {"x": at(0), "x2": {"datum": WIDTH}, "y": y}}
-    heads = {"transform": _filter("head"),
-             "mark": {"type": "text", "baseline": "bottom", "dy": 6, "fontSize": 11,
-                      "fontWeight": "bold", "color": "#444444"},
-             "encoding": {"x": x(), "y": y, "text": {"field": "otsikko"},
-                          "align": {"field": "anchor", "type": "nominal", "scale": None}}}
-    subheads = {"transform": _filter("head"),
-                "mark": {"type": "text", "baseline": "bottom", "dy": 19, "fontSize": 10,
-                         "color": "#666666"},
-                "encoding": {"x": x(), "y": y, "text": {"field": "ala"},
-                             "align": {"field": "anchor", "type": "nominal", "scale": None}}}
+    # Text alignment is a mark property in Vega-Lite, so one layer per alignment.
+    heads, subheads = [], []
+    for align in ("left", "right", "center"):
+        where = _filter("head") + [{"filter": f"datum.anchor == '{align}'"}]
+        heads.append({"transform": where,
+                      "mark": {"type": "text", "baseline": "bottom", "dy": 6, "fontSize": 11,
+                               "fontWeight": "bold", "color": "#444444", "align": align},
+                      "encoding": {"x": x(), "y": y, "text": {"field": "otsikko"}}})
+        subheads.append({"transform": where,
+                         "mark": {"type": "text", "baseline": "bottom", "dy": 19, "fontSize": 10,
+                                  "color": "#666666", "align": align},
+                         "encoding": {"x": x(), "y": y, "text": {"field": "ala"}}})
     mark = {"transform": line + [{"filter": "datum.mark != ''"}],
             "mark": {"type": "point", "filled": True, "size": 60, "opacity": 1},
             "encoding": {"x": at(_centre("mark")), "y": y,
@@ -274,7 +276,7 @@ def section_chart(card: Card, section: Section, title: str | None = None,
     interval = text("vali", at(_x("value", 1) - 4), "right", fontSize=10.5, color="#555555",
                     dy=8)
     year = text("vuosi", at(_centre("year")), "center", fontSize=11)
-    layers = [zebra, heads, subheads, mark, name, county_only, range_bar, others, bench, country, ci,
+    layers = [zebra, *heads, *subheads, mark, name, county_only, range_bar, others, bench, country, ci,
               dot, value, interval, year]
     for col, word, number_field, light in (("area", "alue", "alue_arvo", "alue_light"),
                                            ("country", "maa", "maa_arvo", "maa_light")):
@@ -290,7 +292,9 @@ def section_chart(card: Card, section: Section, title: str | None = None,
         chip_value = text(number_field, at(_centre(col)), "center", fontSize=10.5, dy=8)
         chip_value["encoding"]["color"] = colour
         layers += [chip, chip_word, chip_value]
-    layers.append(text("suunta", at(_x("trend")), "left", fontSize=10.5))
+    trend = text("suunta", at(_x("trend")), "left", fontSize=10.5, lineHeight=12)
+    trend["encoding"]["tooltip"] = [base.tip("suunta_koko", _("Kehitys"))]
+    layers.append(trend)
     layers.append(text("sija", at(_x("rank", 1) - 2), "right", fontSize=11.5))
     subtitle = [_("Harmaa jana: alueen kuntien vaihteluväli, pienet viivat: muut kunnat, "
                   "musta pystyviiva: {benchmark}, kolmio: koko maa.",

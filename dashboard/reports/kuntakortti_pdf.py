@@ -312,7 +312,7 @@ def _legend(pdf: _Doc, card: Card, y: float, draw: bool) -> float:
         ("dot", _("{name} (väri = vertailu, viiva = 95 %:n luottamusväli).", name=card.name)),
         ("up", _("arvo nousee,")), ("down", _("arvo laskee")),
         (None, _("(sininen paranee, oranssi heikkenee, violetti: ei hyvä–huono-suuntaa),")),
-        ("stable", _("ei selvää muutosta, – ei laskettavissa.")),
+        ("stable", _("ei merkitsevää muutosta (99,8 %), – ei laskettavissa.")),
         ("strength", _("vahvuus,")), ("challenge", _("haaste,")),
         ("worsening", _("heikompi ja heikkenevä.")),
         (None, _("Sija: 1 = paras indikaattorin suunnan mukaan (ilman suuntaa 1 = suurin).")),
