@@ -9,7 +9,6 @@ uncached; the county's positions (ranks, ranges) are one cached piece shared by 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -24,7 +23,6 @@ from dashboard.ui import language, warehouse
 from dashboard.ui.markup import md_escape
 
 URL_KEY = "kunta"
-PAGE_PATH = "kunta"  # the page's url_path in app.py
 PAGE_FILE = "views/kunta.py"  # for st.page_link, relative to app.py
 
 
@@ -51,11 +49,6 @@ def parse(version: str, raw: Mapping) -> tuple[int | None, str | None]:
 def code_of(version: str, region_id: int) -> str:
     munis = municipalities(version)
     return str(munis.loc[munis["region_id"] == region_id, "code"].iloc[0])
-
-
-def card_url(code: str) -> str:
-    """The card's relative link (`kunta?kunta=179`, with the session's language)."""
-    return f"{PAGE_PATH}?{urlencode({URL_KEY: code, **language.url_params()})}"
 
 
 def card_links(version: str, region_ids: Sequence[int] | None = None,
