@@ -34,9 +34,9 @@ def download_area(brief: Briefing, slide: slides.Slide | None = None, key: str =
 def table_downloads(typed, source: str, stem: str, key: str) -> None:
     """CSV (Finnish Excel) and Parquet of a table, both carrying its source line."""
     cols = st.columns(4)
-    cols[0].download_button("Lataa CSV", table_files.csv_bytes(typed, source), f"{stem}.csv",
+    cols[0].download_button(_("Lataa CSV"), table_files.csv_bytes(typed, source), f"{stem}.csv",
                             "text/csv", key=f"{key}_csv", on_click="ignore",
                             icon=":material/download:")
-    cols[1].download_button("Lataa Parquet", table_files.parquet_bytes(typed, source),
+    cols[1].download_button(_("Lataa Parquet"), table_files.parquet_bytes(typed, source),
                             f"{stem}.parquet", "application/vnd.apache.parquet",
                             key=f"{key}_parquet", on_click="ignore", icon=":material/download:")
