@@ -26,9 +26,10 @@ CONTENT_W = PAGE_W - 2 * MARGIN
 FOOTER_H = 17.0
 # Indicator table: (header, width mm); the widths add up to CONTENT_W. The headers are the
 # keys of briefing.table_rows (Finnish); the page prints _(header).
-COLUMNS = ((N_("Indikaattori"), 68.0), (N_("Vuosi"), 9.0), (N_("Ryhmä"), 13.0),
-           (N_("95 %:n väli"), 21.0), (N_("Alue"), 13.0), (N_("vs. alue"), 17.5),
-           (N_("Koko maa"), 13.0), (N_("vs. maa"), 17.5), (N_("Suunta"), 16.0))
+# Suunta is wide enough for the longest trend word ("ingen tydlig förändring") at 78 % type.
+COLUMNS = ((N_("Indikaattori"), 64.0), (N_("Vuosi"), 9.0), (N_("Ryhmä"), 13.0),
+           (N_("95 %:n väli"), 19.0), (N_("Alue"), 13.0), (N_("vs. alue"), 17.5),
+           (N_("Koko maa"), 13.0), (N_("vs. maa"), 17.5), (N_("Suunta"), 22.0))
 PRODUCT = N_("HYTE-tilannekuva")
 SCALES = (1.2, 1.1, 1.0, 0.92, 0.85, 0.78, 0.72)
 _REPLACE = {"\u2212": "-", "\u200b": "", "\u25bc": "", "\u2009": " ", "\u202f": " ",
@@ -73,6 +74,18 @@ class _Doc(FPDF):
         if fill:
             self.set_fill_color(*fill)
         self.cell(w, h, clean(text), border=0, align=align, fill=bool(fill))
+
+    def shrink_fit(self, text: str, width: float, size: float,
+                   style: str = "") -> tuple[str, float]:
+        """Text in its cell: the type shrinks (to 75 %) before the text is cut (headers and
+        trend words, whose length depends on the language)."""
+        text = clean(text)
+        smallest = round(size * 0.75, 2)
+        while True:
+            self.set_font("Helvetica", style, size)
+            if self.get_string_width(text) <= width - 2 * self.c_margin or size <= smallest:
+                return self.fit(text, width), size
+            size = max(smallest, size - 0.2)
 
     def fit(self, text: str, width: float) -> str:
         """Cut to the cell width with an ellipsis (names are long; the HTML has them whole)."""
@@ -171,9 +184,9 @@ def _layout(b: Briefing, exported_at: str, k: float) -> tuple[_Doc, float]:
     row_h = 3.5 * k
     size = 6.4 * k
     pdf.set_x(x0)
-    pdf.set_font("Helvetica", "B", size)  # fit() measures in the header's font
     for head, w in COLUMNS:
-        pdf.text_cell(w, row_h + 0.6, pdf.fit(_(head), w), "B", size, fill=(235, 235, 235))
+        text, head_size = pdf.shrink_fit(_(head), w, size, "B")
+        pdf.text_cell(w, row_h + 0.6, text, "B", head_size, fill=(235, 235, 235))
     pdf.ln(row_h + 0.6)
     smalls = set()
     for story in b.stories:
@@ -193,11 +206,14 @@ def _layout(b: Briefing, exported_at: str, k: float) -> tuple[_Doc, float]:
                     text_colour = (255, 255, 255) if r[key] == "better" else (17, 17, 17)
                     pdf.text_cell(w, row_h, r[head], "", size, fill=_rgb(colour),
                                   colour=text_colour)
+                elif head == "Suunta":
+                    text, cell_size = pdf.shrink_fit(r[head], w, size)
+                    pdf.text_cell(w, row_h, text, "", cell_size, align="L")
                 else:
                     pdf.set_font("Helvetica", "", size)
                     text = pdf.fit(r[head], w) if head == "Indikaattori" else r[head]
                     pdf.text_cell(w, row_h, text, "", size,
-                                  align="L" if head in ("Indikaattori", "Suunta") else "R")
+                                  align="L" if head == "Indikaattori" else "R")
             pdf.ln(row_h)
             pdf.set_draw_color(225, 225, 225)
             pdf.line(x0, pdf.get_y(), x0 + CONTENT_W, pdf.get_y())
