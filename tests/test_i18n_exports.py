@@ -479,3 +479,34 @@ def test_export_groups_rejects_an_unknown_language(demo_warehouse, tmp_path):
     with pytest.raises(export.ExportError, match="unknown language 'de'; choose from fi, sv, en"):
         export.export_groups(demo_warehouse, [GROUP], ["pdf"], tmp_path, lang="de")
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_translated_html_export_draws_every_chart_offline(brief_in, browser, tmp_path, lang):
+    """The sv/en file in headless Chromium, networking off: six charts, no error text."""
+    b = brief_in(lang)
+    path = tmp_path / f"{GROUP}-{lang}.html"
+    path.write_bytes(export.html_bytes(b, lang=lang))
+    context = browser.new_context(offline=True, viewport={"width": 1300, "height": 900})
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+        "file:") else route.abort())
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_function("() => document.querySelectorAll('.chart svg.marks').length >= 6",
+                               timeout=30_000)
+        assert page.evaluate("document.documentElement.lang") == lang
+        body = page.inner_text("body")
+        assert HEADINGS[lang][0] in body and SOURCE[lang] in body
+        with catalog.use(lang):
+            assert catalog._("Kuvaa ei voitu piirtää:") not in body
+        svg_text = page.evaluate(
+            "() => [...document.querySelectorAll('.chart svg text')].map(t => t.textContent)"
+            ".join(' ')")
+        assert {"sv": "Skuggning", "en": "Shading"}[lang] in svg_text
+        assert not errors, errors
+    finally:
+        context.close()
