@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--format", action="append", choices=["html", "pdf", "png"], default=None,
                    dest="formats", help="repeat for several; default: html and pdf")
     e.add_argument("--out", type=Path, default=Path("exports"), help="output directory")
+    e.add_argument("--lang", choices=["fi", "sv", "en"], default="fi",  # catalog.LANGUAGES
+                   help="language of the files (default: fi)")
 
     b = sub.add_parser("bench", help="the benchmark command (same as python -m benchmarks)")
     b.add_argument("bench_args", nargs=argparse.REMAINDER,
@@ -188,7 +190,7 @@ def cmd_export(args) -> int:
         return EXIT_FAILED
     try:
         written = export.export_groups(live, args.group, args.formats or ["html", "pdf"],
-                                       args.out, progress=_progress(False))
+                                       args.out, progress=_progress(False), lang=args.lang)
     except export.ExportError as exc:
         _fail(str(exc))
         return EXIT_FAILED
