@@ -8,17 +8,8 @@ word. Also: an unknown ?lang= falls back to Finnish with a note, the sidebar swi
 the language and the URL, the language survives the pages' own URL updates, numbers follow
 the language, and the downloads' headers are translated.
 
-What is NOT checked here, and why (others convert it; see each exclusion in `page_texts`):
-- chart specs (st.vega_lite_chart): dashboard/charts, converted in a parallel branch;
-- sentences the model makes: the overview's key phenomena (model.phrases.highlight_sentence,
-  the markdown lines starting with a coloured ● or ▼ mark) and its "why this colour?" rows
-  (model.phrases.explanation: only that table's header is ours and is checked; the
-  cells of every other table are checked); the
-  compare page's missing-data notes (model.comparison.missing_message); the explorer's
-  metadata facts (model.explorer.facts: "**Tuottaja**  \\n…") and the metadata expanders
-  (model.explorer.texts: labels and the warehouse's metadata texts inside);
-- the presenter's slide and speaker notes (reports.slides and model.briefing: the
-  containers keyed "slide" and "notes"; the notes' own heading is ours and is checked);
+What is NOT checked here, and why:
+- chart specs (st.vega_lite_chart): tests/test_i18n_exports.py builds every chart in sv and en;
 - data, not UI: text carrying the " [fi]" fallback marker (a name or text the warehouse
   has only in Finnish), municipality names (the same in every language), the producers'
   names (the warehouse's `producer`, e.g. "Demoaineisto (synteettinen)") and the explorer's
@@ -123,32 +114,16 @@ def _strings(proto, *fields) -> list[str]:
 
 def page_texts(at: AppTest) -> list[tuple[str, str]]:
     """(element type, text) of everything the page shows but the exclusions above."""
-    facts = {label for label, _value in explorer.facts({"indicator_id": 1}, None)}
-    metadata = {label for label, _col in explorer.METADATA_TEXTS}
-    reasons = tuple(r.capitalize() for r in comparison.REASONS.values()) + (
-        "Ei kuntatietoja vuodelta",)
     out: list[tuple[str, str]] = []
 
     def walk(node) -> None:
         kind = getattr(node, "type", "")
-        block_id = getattr(node, "_block_id", "") or ""
-        if block_id.endswith(("-slide", "-notes")):  # the presenter's slide and notes
-            return
-        if kind == "expander" and node.label in metadata:  # explorer.texts
-            return
-        if kind == "vega_lite_chart":  # charts: another branch
+        if kind == "vega_lite_chart":  # chart specs: tests/test_i18n_exports.py builds them all
             return
         texts: list[str] = []
         if kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning",
                     "error", "success"):
-            value = unescape(node.value)
-            if kind == "markdown" and value.startswith((":blue[**●**]", ":orange[**")):
-                return  # phrases.highlight_sentence
-            if kind == "markdown" and value.startswith("**") and value[2:].split("**")[0] in facts:
-                return  # explorer.facts
-            if kind == "info" and value.startswith(reasons):
-                return  # comparison.missing_message
-            texts.append(value)
+            texts.append(unescape(node.value))
         elif kind in ("selectbox", "multiselect", "button_group", "radio"):
             texts += [node.label, *map(str, node.options),
                       *_strings(node.proto, "help", "placeholder")]
@@ -167,10 +142,8 @@ def page_texts(at: AppTest) -> list[tuple[str, str]]:
             texts += [str(c) for c in frame.columns]
             for config in json.loads(node.proto.columns or "{}").values():
                 texts += [config[k] for k in ("label", "help") if config.get(k)]
-            # The cells too (outcomes, trends, "vain alue", statuses), but not those of
-            # the "why this colour?" table (header "" and "Arvo"): phrases.explanation.
-            if str(frame.columns[0]) != "":
-                texts += sorted({v for v in frame.to_numpy().ravel() if isinstance(v, str)})
+            # The cells too (outcomes, trends, "vain alue", statuses, "why this colour?").
+            texts += sorted({v for v in frame.to_numpy().ravel() if isinstance(v, str)})
         out.extend((kind, t) for t in texts if t)
         for child in getattr(node, "children", {}).values():
             walk(child)
