@@ -37,10 +37,17 @@ _REPLACE = {"\u2212": "-", "\u200b": "", "\u25bc": "", "\u2009": " ", "\u202f": 
             "\u2265": ">=", "\u2264": "<=", "\u2260": "!=", "\u2248": "~", "\u2192": "->"}
 
 
-def clean(text) -> str:
+# No text on the one page is longer (the method note is the longest of ours, ~1,000): a
+# longer one is cut before layout, which is otherwise quadratic in a paragraph's length.
+TEXT_LIMIT = 1_200
+
+
+def clean(text, limit: int = TEXT_LIMIT) -> str:
     """Text the core font can draw: Windows-1252; a letter outside it keeps its base letter
-    (ř -> r) where Unicode decomposes it, anything else becomes '?'."""
+    (ř -> r) where Unicode decomposes it, anything else becomes '?'. Cut to `limit`."""
     text = str(text)
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
     for a, b in _REPLACE.items():
         text = text.replace(a, b)
     return "".join(_drawable(ch) for ch in text)
@@ -90,11 +97,19 @@ class _Doc(FPDF):
     def fit(self, text: str, width: float) -> str:
         """Cut to the cell width with an ellipsis (names are long; the HTML has them whole)."""
         text = clean(text)
-        if self.get_string_width(text) <= width - 2 * self.c_margin:
+        room = width - 2 * self.c_margin
+        if self.get_string_width(text) <= room:
             return text
-        while text and self.get_string_width(text + "…") > width - 2 * self.c_margin:
-            text = text[:-1]
-        return text.rstrip() + "…"
+        # The longest prefix that fits with its ellipsis, by bisection: cutting one letter
+        # at a time measured the whole string each time (quadratic in long names).
+        lo, hi = 0, len(text)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.get_string_width(text[:mid] + "…") <= room:
+                lo = mid
+            else:
+                hi = mid - 1
+        return text[:lo].rstrip() + "…"
 
 
 def _layout(b: Briefing, exported_at: str, k: float) -> tuple[_Doc, float]:
