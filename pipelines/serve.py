@@ -1,9 +1,10 @@
 """Start the Streamlit app with streamlit_config.toml applied (Streamlit does not read it).
 
-The launcher checks its arguments, then *becomes* the Streamlit server (`os.execv`): one
-process, so SIGTERM or Ctrl-C reaches the server itself, the port is freed when it stops,
-and the exit status is the server's. (A launcher that waited on a child used to exit on
-SIGTERM and leave the child serving.)
+The launcher checks its arguments, then *becomes* the Streamlit server (`os.execv` of
+`python -m pipelines.streamlit_main run dashboard/app.py <flags>`, Streamlit's own CLI with
+the guards described there): one process, so SIGTERM or Ctrl-C reaches the server itself,
+the port is freed when it stops, and the exit status is the server's. (A launcher that
+waited on a child used to exit on SIGTERM and leave the child serving.)
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ def command(port: int | None = None, address: str | None = None,
         base = file_config().get("server.allowedHosts", [])
         base = list(base) if isinstance(base, list) else [base]
         overrides["server.allowedHosts"] = list(dict.fromkeys([*base, *hosts]))
-    return [sys.executable, "-m", "streamlit", "run", str(APP), *config_flags(overrides=overrides)]
+    return [sys.executable, "-m", "pipelines.streamlit_main", "run", str(APP),
+            *config_flags(overrides=overrides)]
 
 
 def _wildcard(address: str) -> bool:
