@@ -40,7 +40,7 @@ def http_get(url: str, headers: dict | None = None, timeout: float = 10):
 
 def ws_handshake(port: int, host: str, origin: str | None = None) -> int:
     """The HTTP status a websocket upgrade of /_stcore/stream gets (101 = accepted)."""
-    lines = [f"GET /_stcore/stream HTTP/1.1", f"Host: {host}", "Upgrade: websocket",
+    lines = ["GET /_stcore/stream HTTP/1.1", f"Host: {host}", "Upgrade: websocket",
              "Connection: Upgrade", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
              "Sec-WebSocket-Version: 13", "Sec-WebSocket-Protocol: streamlit"]
     if origin:
