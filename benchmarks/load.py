@@ -6,8 +6,8 @@
 `--soak N` is the long day: N page views in total from a few browsers (each its own
 context, so its own Streamlit session) cycling through the pages and groups, with the
 server's resident memory sampled after every view; it prints the memory at each tenth of
-the run and whether it plateaued (the last half grew less than 10 % of the first half's
-level), and fails on errors or on growth without a plateau.
+the run and whether it plateaued (the second half's peak within 10 % of the first half's),
+and fails on errors or on growth without a plateau.
 
 Without --url it serves a demo warehouse itself (`hyte serve` on a free loopback port).
 Reports errors, p50/p95 time until the page's content is visible, the server's peak
@@ -177,10 +177,11 @@ async def soak(base: str, views: int, browsers: int, sample) -> dict:
 
 
 def plateau(samples: list[tuple[int, float, int]]) -> dict:
-    """Memory at each tenth of the run, and whether it levelled off.
+    """Memory at each tenth of the run (the peak within it), and whether it levelled off.
 
-    Plateau: the growth over the second half (max RSS of the last tenth minus the max of
-    the fifth tenth) is under 10 % of the level at half-time.
+    Plateau: the second half's peak stays within 10 % of the first half's peak (a leak
+    keeps climbing past it); the rise within the second half (fifth to last tenth) is
+    reported beside it.
     """
     if len(samples) < 10:
         return {"rss_mb_by_tenth": [round(s[2] / 2**20, 1) for s in samples],
@@ -188,12 +189,17 @@ def plateau(samples: list[tuple[int, float, int]]) -> dict:
     n = len(samples)
     tenths = [samples[max(0, (n * k) // 10 - 1)] for k in range(1, 11)]
     peak = [max(s[2] for s in samples[(n * (k - 1)) // 10:(n * k) // 10]) for k in range(1, 11)]
-    growth = (peak[9] - peak[4]) / peak[4] * 100
+    first, second = max(peak[:5]), max(peak[5:])
+    growth = (second - first) / first * 100
     return {"rss_mb_by_tenth": [round(p / 2**20, 1) for p in peak],
             "seconds_by_tenth": [round(t[1], 1) for t in tenths],
             "rss_mb_first_view": round(samples[0][2] / 2**20, 1),
             "rss_mb_peak": round(max(s[2] for s in samples) / 2**20, 1),
-            "second_half_growth_pct": round(growth, 1), "plateau": growth < 10}
+            "first_half_peak_mb": round(first / 2**20, 1),
+            "second_half_peak_mb": round(second / 2**20, 1),
+            "second_half_growth_pct": round(growth, 1),
+            "rise_within_second_half_pct": round((peak[9] - peak[4]) / peak[4] * 100, 1),
+            "plateau": growth < 10}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -275,7 +281,10 @@ def _soak_main(args, server, base: str) -> int:
           f"{result['wall_s']} s, {result['errors']} errors")
     print("server RSS MB at each tenth: " + " ".join(str(v) for v in result["rss_mb_by_tenth"]))
     if result["plateau"] is not None:
-        print(f"second half grew {result['second_half_growth_pct']} %: "
+        print(f"peak {result['first_half_peak_mb']} MB in the first half, "
+              f"{result['second_half_peak_mb']} MB in the second "
+              f"({result['second_half_growth_pct']:+} %; within the second half "
+              f"{result['rise_within_second_half_pct']:+} %): "
               + ("plateau" if result["plateau"] else "NO plateau"))
     for sample in result["error_samples"]:
         print(f"  error: {sample}")

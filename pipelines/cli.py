@@ -11,7 +11,7 @@ from pathlib import Path
 from pipelines import ingest, warehouse
 from pipelines.config import ConfigError, load_config
 from pipelines.errors import describe_error
-from pipelines.text import printable
+from pipelines.text import json_text, printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_WARNINGS = 0, 1, 2, 3
 SEED_MAX = 2**32 - 1
@@ -173,8 +173,7 @@ def cmd_status(args) -> int:
               "rebuild it with: hyte ingest --source demo")
         return EXIT_FAILED
     if args.json:
-        # JSON escapes control characters itself (\u001b), so nothing reaches a terminal raw.
-        print(json.dumps(info, ensure_ascii=True, indent=2))
+        print(json_text(json.dumps(info, ensure_ascii=False, indent=2)))
         return EXIT_OK
     return _print_status(info)
 

@@ -41,3 +41,13 @@ def printable(text: object, *, one_line: bool = True, limit: int | None = None) 
     if limit is not None and len(result) > limit:
         result = result[: max(0, limit - 1)] + "…"
     return result
+
+
+def json_text(text: str) -> str:
+    """JSON text (from json.dumps(..., ensure_ascii=False)) with the characters `printable`
+    escapes written as JSON escapes (\\u001b, \\u009b, \\u202e): still valid JSON that reads
+    back the same, readable Finnish, nothing a terminal acts on."""
+    return "".join(
+        f"\\u{ord(ch):04x}" if ch in _BIDI or ch in "\u2028\u2029"
+        or unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n" else ch
+        for ch in text)
