@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,15 +33,23 @@ def warehouse_path() -> Path:
 
 
 def version() -> str:
+    """The live file's version; visitors see its name only, never a server path."""
     path = warehouse_path()
     try:
         st_ = path.stat()
     except FileNotFoundError:
         raise WarehouseUnavailable(
-            f"Tietovarastoa ei löydy ({path}). Rakenna se komennolla: {FIX_COMMAND}") from None
+            f"Tietovarastoa ei löydy ({path.name}). Rakenna se komennolla: {FIX_COMMAND}") from None
+    except OSError as exc:
+        raise WarehouseUnavailable(
+            f"Tietovarastoa ei voi lukea ({path.name}: {exc.strerror or type(exc).__name__}). "
+            f"Rakenna se uudelleen: {FIX_COMMAND}") from None
+    if not stat.S_ISREG(st_.st_mode):
+        raise WarehouseUnavailable(
+            f"Tietovarasto ({path.name}) ei ole tiedosto. Rakenna se uudelleen: {FIX_COMMAND}")
     if st_.st_size == 0:
         raise WarehouseUnavailable(
-            f"Tietovarasto on tyhjä tiedosto ({path}). Rakenna se uudelleen: {FIX_COMMAND}")
+            f"Tietovarasto on tyhjä tiedosto ({path.name}). Rakenna se uudelleen: {FIX_COMMAND}")
     return f"{st_.st_ino}-{st_.st_mtime_ns}-{st_.st_size}"
 
 
@@ -54,20 +63,34 @@ def query_many(statements: list[tuple[str, list | None]]) -> list[pd.DataFrame]:
         return [_run(con, sql, params) for sql, params in statements]
 
 
+# Never fetch or load a DuckDB extension from a page view (no network, nothing a file can
+# ask for): the warehouse needs none.
+READ_ONLY_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
 @contextmanager
 def _connection():
-    """The live file, read-only, closed on exit: never held between query batches."""
+    """The live file, read-only, closed on exit: never held between query batches.
+
+    Any DuckDB or file error inside the batch (a truncated, half-written file opens and
+    then fails on the first block it lacks) becomes the one clear WarehouseUnavailable.
+    """
     path = warehouse_path()
     try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise WarehouseUnavailable(
-            f"Tietovarastoa ei voi avata ({path}: {_first_line(exc)}). "
-            f"Rakenna se uudelleen: {FIX_COMMAND}") from None
+        con = duckdb.connect(str(path), read_only=True, config=READ_ONLY_CONFIG)
+    except (duckdb.Error, OSError) as exc:
+        raise WarehouseUnavailable(_unreadable(path, exc)) from None
     try:
         yield con
+    except (duckdb.Error, OSError) as exc:
+        raise WarehouseUnavailable(_unreadable(path, exc)) from None
     finally:
         con.close()
+
+
+def _unreadable(path: Path, exc: BaseException) -> str:
+    return (f"Tietovarastoa ei voi lukea ({path.name}: {_first_line(exc)}). "
+            f"Rakenna se uudelleen: {FIX_COMMAND}")
 
 
 def _run(con, sql: str, params: list | None = None) -> pd.DataFrame:
@@ -77,10 +100,21 @@ def _run(con, sql: str, params: list | None = None) -> pd.DataFrame:
         raise WarehouseUnavailable(
             f"Tietovaraston rakenne on vanha tai vajaa ({_first_line(exc)}). "
             f"Rakenna se uudelleen: {FIX_COMMAND}") from None
+    except (duckdb.Error, OSError) as exc:
+        raise WarehouseUnavailable(_unreadable(warehouse_path(), exc)) from None
+
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[^\s\"':]+/)*([^\s\"':/]+)")
 
 
 def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    """The error's first line, with every absolute path cut to its file name and control
+    characters escaped: a visitor never learns the server's directories."""
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    line = _ABSOLUTE_PATH.sub(r"\1", line)
+    line = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in line)
+    return line[:300]
 
 
 TABLES = ("warehouse_meta", "region", "municipality_group", "group_member", "indicator",
