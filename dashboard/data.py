@@ -24,8 +24,20 @@ DEFAULT_WAREHOUSE = Path(__file__).resolve().parent.parent / "data" / "warehouse
 FIX_COMMAND = "hyte ingest --source demo"  # or --source sotkanet with a network
 
 
+def N_(template: str) -> str:  # noqa: N802 (gettext's marker; data.py imports no i18n)
+    return template
+
+
 class WarehouseUnavailable(RuntimeError):
-    """The live warehouse cannot be read; the message says which command fixes it."""
+    """The live warehouse cannot be read; the message says which command fixes it.
+
+    `template` is a Finnish message of the catalogues (extracted into the i18n domain) and
+    `details` its values: str() is the Finnish text (the CLI's), ui.frame translates it.
+    """
+
+    def __init__(self, template: str, **details):
+        self.template, self.details = template, details
+        super().__init__(template.format(**details))
 
 
 def warehouse_path() -> Path:
@@ -38,18 +50,18 @@ def version() -> str:
     try:
         st_ = path.stat()
     except FileNotFoundError:
-        raise WarehouseUnavailable(
-            f"Tietovarastoa ei löydy ({path.name}). Rakenna se komennolla: {FIX_COMMAND}") from None
+        raise WarehouseUnavailable(N_("Tietovarastoa ei löydy ({file}). Rakenna se komennolla: "
+                                      "{fix}"), file=path.name, fix=FIX_COMMAND) from None
     except OSError as exc:
-        raise WarehouseUnavailable(
-            f"Tietovarastoa ei voi lukea ({path.name}: {exc.strerror or type(exc).__name__}). "
-            f"Rakenna se uudelleen: {FIX_COMMAND}") from None
+        raise WarehouseUnavailable(UNREADABLE, file=path.name,
+                                   reason=exc.strerror or type(exc).__name__,
+                                   fix=FIX_COMMAND) from None
     if not stat.S_ISREG(st_.st_mode):
-        raise WarehouseUnavailable(
-            f"Tietovarasto ({path.name}) ei ole tiedosto. Rakenna se uudelleen: {FIX_COMMAND}")
+        raise WarehouseUnavailable(N_("Tietovarasto ({file}) ei ole tiedosto. Rakenna se "
+                                      "uudelleen: {fix}"), file=path.name, fix=FIX_COMMAND)
     if st_.st_size == 0:
-        raise WarehouseUnavailable(
-            f"Tietovarasto on tyhjä tiedosto ({path.name}). Rakenna se uudelleen: {FIX_COMMAND}")
+        raise WarehouseUnavailable(N_("Tietovarasto on tyhjä tiedosto ({file}). Rakenna se "
+                                      "uudelleen: {fix}"), file=path.name, fix=FIX_COMMAND)
     return f"{st_.st_ino}-{st_.st_mtime_ns}-{st_.st_size}"
 
 
@@ -79,29 +91,32 @@ def _connection():
     try:
         con = duckdb.connect(str(path), read_only=True, config=READ_ONLY_CONFIG)
     except (duckdb.Error, OSError) as exc:
-        raise WarehouseUnavailable(_unreadable(path, exc)) from None
+        raise _unreadable(path, exc) from None
     try:
         yield con
     except (duckdb.Error, OSError) as exc:
-        raise WarehouseUnavailable(_unreadable(path, exc)) from None
+        raise _unreadable(path, exc) from None
     finally:
         con.close()
 
 
-def _unreadable(path: Path, exc: BaseException) -> str:
-    return (f"Tietovarastoa ei voi lukea ({path.name}: {_first_line(exc)}). "
-            f"Rakenna se uudelleen: {FIX_COMMAND}")
+UNREADABLE = N_("Tietovarastoa ei voi lukea ({file}: {reason}). Rakenna se uudelleen: {fix}")
+
+
+def _unreadable(path: Path, exc: BaseException) -> WarehouseUnavailable:
+    return WarehouseUnavailable(UNREADABLE, file=path.name, reason=_first_line(exc),
+                                fix=FIX_COMMAND)
 
 
 def _run(con, sql: str, params: list | None = None) -> pd.DataFrame:
     try:
         return con.execute(sql, params or []).df()
     except duckdb.CatalogException as exc:
-        raise WarehouseUnavailable(
-            f"Tietovaraston rakenne on vanha tai vajaa ({_first_line(exc)}). "
-            f"Rakenna se uudelleen: {FIX_COMMAND}") from None
+        raise WarehouseUnavailable(N_("Tietovaraston rakenne on vanha tai vajaa ({reason}). "
+                                      "Rakenna se uudelleen: {fix}"),
+                                   reason=_first_line(exc), fix=FIX_COMMAND) from None
     except (duckdb.Error, OSError) as exc:
-        raise WarehouseUnavailable(_unreadable(warehouse_path(), exc)) from None
+        raise _unreadable(warehouse_path(), exc) from None
 
 
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[^\s\"':]+/)*([^\s\"':/]+)")
@@ -145,14 +160,15 @@ def catalogue(version: str) -> dict:
             "SELECT table_name FROM information_schema.tables").fetchall()}
         missing = sorted(set(TABLES) - tables)
         if missing:
-            raise WarehouseUnavailable(
-                f"Tietovarastosta puuttuu tauluja ({', '.join(missing)}). "
-                f"Rakenna se uudelleen: {FIX_COMMAND}")
+            raise WarehouseUnavailable(N_("Tietovarastosta puuttuu tauluja ({tables}). Rakenna "
+                                          "se uudelleen: {fix}"),
+                                       tables=", ".join(missing), fix=FIX_COMMAND)
         info = dict(con.execute("SELECT key, value FROM warehouse_meta").fetchall())
         if info.get("schema_version") != SCHEMA_VERSION:
-            raise WarehouseUnavailable(
-                f"Tietovaraston versio {info.get('schema_version')!r} ei vastaa sovellusta "
-                f"({SCHEMA_VERSION}). Rakenna se uudelleen: {FIX_COMMAND}")
+            raise WarehouseUnavailable(N_("Tietovaraston versio {found} ei vastaa sovellusta "
+                                          "({wanted}). Rakenna se uudelleen: {fix}"),
+                                       found=repr(info.get("schema_version")),
+                                       wanted=SCHEMA_VERSION, fix=FIX_COMMAND)
         out = {name: inert_text(_run(con, sql)) for name, sql in CATALOGUE_SQL.items()}
     return {"meta": info, **out}
 
