@@ -45,6 +45,7 @@ i18n: setup
 	@mkdir -p $(LOCALES)/templates
 	@for d in $(I18N_DOMAINS); do \
 	  src="dashboard/$$d"; [ "$$d" = views ] && src="$$src dashboard/app.py"; \
+	  [ "$$d" = i18n ] && src="$$src dashboard/data.py"; \
 	  $(BIN)/pybabel -q extract --no-default-keywords -k _ -k N_ -k ngettext:1,2 --add-location=file --no-wrap \
 	    --sort-output --project=hyte-tilannekuva -o $(LOCALES)/templates/$$d.pot $$src || exit 1; \
 	  for l in sv en; do \

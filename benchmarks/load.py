@@ -1,6 +1,13 @@
 """Load: N concurrent browser sessions on the group overview, each switching groups.
 
     python -m benchmarks.load [--sessions 20] [--switches 3] [--url http://127.0.0.1:8501]
+    python -m benchmarks.load --soak 1000 [--browsers 3]
+
+`--soak N` is the long day: N page views in total from a few browsers (each its own
+context, so its own Streamlit session) cycling through the pages and groups, with the
+server's resident memory sampled after every view; it prints the memory at each tenth of
+the run and whether it plateaued (the second half's peak within 10 % of the first half's),
+and fails on errors or on growth without a plateau.
 
 Without --url it serves a demo warehouse itself (`hyte serve` on a free loopback port).
 Reports errors, p50/p95 time until the page's content is visible, the server's peak
@@ -29,20 +36,35 @@ GROUPS = ["joutsa-luhanka-toivakka", "jyvaskyla-muurame", "jamsa-keuruu",
 SESSION_TIMEOUT_S = 120
 
 
+async def rendered(page, watch, timeout_s: float = SESSION_TIMEOUT_S) -> int:
+    """Until the script run finished (its websocket says so) and every chart it sent drew."""
+    from tests.browser_support import DRAWN_AT_LEAST_JS
+
+    deadline = time.monotonic() + timeout_s
+    while not watch.finished:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"script did not finish within {timeout_s} s")
+        await page.wait_for_timeout(50)
+    left = max(1.0, deadline - time.monotonic()) * 1000
+    await page.wait_for_function(DRAWN_AT_LEAST_JS, arg=len(watch.charts), timeout=left)
+    return len(watch.charts)
+
+
 async def session(browser, base: str, index: int, switches: int, timings: list, errors: list):
+    from tests.browser_support import ScriptWatch
+
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
+    watch = ScriptWatch(page)
     page_errors = []
     page.on("pageerror", lambda exc: page_errors.append(str(exc)))
     try:
         for step in range(switches + 1):
             group = GROUPS[(index + step) % len(GROUPS)]
             started = time.perf_counter()
+            watch.reset()
             await page.goto(f"{base}/?group={group}", timeout=SESSION_TIMEOUT_S * 1000)
-            await page.wait_for_selector('[data-testid="stApp"]', timeout=SESSION_TIMEOUT_S * 1000)
-            await page.wait_for_selector('[data-test-script-state="notRunning"]',
-                                         timeout=SESSION_TIMEOUT_S * 1000)
-            await page.wait_for_selector("h1", timeout=SESSION_TIMEOUT_S * 1000)
+            await rendered(page, watch)
             visible = time.perf_counter() - started
             if await page.locator('[data-testid="stException"]').count():
                 errors.append(f"session {index} step {step}: exception element on the page")
@@ -99,6 +121,87 @@ class MemorySampler(threading.Thread):
             time.sleep(0.2)
 
 
+SOAK_PAGES = ["/?group={group}", "/vertaile?group={group}", "/indikaattorit",
+              "/esitys?group={group}&slide=2", "/tila"]
+
+
+async def soak(base: str, views: int, browsers: int, sample) -> dict:
+    """`views` page views from `browsers` sessions; `sample()` after each view -> RSS bytes."""
+    from playwright.async_api import async_playwright
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, ScriptWatch
+
+    samples: list[tuple[int, float, int]] = []  # (views done, seconds, server RSS bytes)
+    errors: list[str] = []
+    done = 0
+    started = time.perf_counter()
+    lock = asyncio.Lock()
+
+    async def one(index: int):
+        nonlocal done
+        context = await chromium.new_context(viewport={"width": 1280, "height": 900})
+        page = await context.new_page()
+        watch = ScriptWatch(page)
+        step = 0
+        try:
+            while True:
+                async with lock:
+                    if done >= views:
+                        return
+                    done += 1
+                    number = done
+                path = SOAK_PAGES[(index + step) % len(SOAK_PAGES)].format(
+                    group=GROUPS[(index + step // len(SOAK_PAGES)) % len(GROUPS)])
+                step += 1
+                try:
+                    watch.reset()
+                    await page.goto(base + path, timeout=SESSION_TIMEOUT_S * 1000)
+                    await rendered(page, watch)
+                    if await page.locator('[data-testid="stException"]').count():
+                        errors.append(f"view {number} {path}: exception on the page")
+                except Exception as exc:  # noqa: BLE001 - counted
+                    errors.append(f"view {number} {path}: {type(exc).__name__}: "
+                                  f"{str(exc).splitlines()[0][:200]}")
+                samples.append((number, time.perf_counter() - started, sample()))
+        finally:
+            await context.close()
+
+    async with async_playwright() as p:
+        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        await asyncio.gather(*(one(i) for i in range(browsers)))
+        await chromium.close()
+    samples.sort()
+    return {"views": views, "browsers": browsers, "errors": len(errors),
+            "error_samples": errors[:5], "wall_s": round(time.perf_counter() - started, 1),
+            **plateau(samples)}
+
+
+def plateau(samples: list[tuple[int, float, int]]) -> dict:
+    """Memory at each tenth of the run (the peak within it), and whether it levelled off.
+
+    Plateau: the second half's peak stays within 10 % of the first half's peak (a leak
+    keeps climbing past it); the rise within the second half (fifth to last tenth) is
+    reported beside it.
+    """
+    if len(samples) < 10:
+        return {"rss_mb_by_tenth": [round(s[2] / 2**20, 1) for s in samples],
+                "plateau": None, "second_half_growth_pct": None}
+    n = len(samples)
+    tenths = [samples[max(0, (n * k) // 10 - 1)] for k in range(1, 11)]
+    peak = [max(s[2] for s in samples[(n * (k - 1)) // 10:(n * k) // 10]) for k in range(1, 11)]
+    first, second = max(peak[:5]), max(peak[5:])
+    growth = (second - first) / first * 100
+    return {"rss_mb_by_tenth": [round(p / 2**20, 1) for p in peak],
+            "seconds_by_tenth": [round(t[1], 1) for t in tenths],
+            "rss_mb_first_view": round(samples[0][2] / 2**20, 1),
+            "rss_mb_peak": round(max(s[2] for s in samples) / 2**20, 1),
+            "first_half_peak_mb": round(first / 2**20, 1),
+            "second_half_peak_mb": round(second / 2**20, 1),
+            "second_half_growth_pct": round(growth, 1),
+            "rise_within_second_half_pct": round((peak[9] - peak[4]) / peak[4] * 100, 1),
+            "plateau": growth < 10}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__.split("\n")[0])
     ap.add_argument("--sessions", type=int, nargs="+", default=[20],
@@ -106,7 +209,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--switches", type=int, default=3, help="group switches per session")
     ap.add_argument("--url", default=None, help="an already running app (loopback only)")
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
+    ap.add_argument("--soak", type=int, default=None, metavar="VIEWS",
+                    help="the long day instead: this many page views in total, memory sampled")
+    ap.add_argument("--browsers", type=int, default=3, help="with --soak: sessions at once")
     args = ap.parse_args(argv)
+    if args.soak is not None and not (1 <= args.soak <= 100_000 and 1 <= args.browsers <= 20):
+        print("load: --soak 1..100000 views, --browsers 1..20", file=sys.stderr)
+        return 2
 
     from tests.browser_support import AppServer, require_chromium  # noqa: F401
 
@@ -122,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tempfile.mkdtemp(prefix="hyte-load-"))
         server = AppServer(build_demo(folder / "warehouse.duckdb")).start()
         base = server.url
+    if args.soak is not None:
+        return _soak_main(args, server, base)
     results = []
     try:
         for n in args.sessions:
@@ -157,6 +268,30 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2))
     return 1 if any(r["errors"] for r in results) else 0
+
+
+def _soak_main(args, server, base: str) -> int:
+    try:
+        result = asyncio.run(soak(base, args.soak, args.browsers,
+                                  server.rss_bytes if server else lambda: 0))
+    finally:
+        if server:
+            server.stop()
+    print(f"soak: {result['views']} views from {result['browsers']} browsers in "
+          f"{result['wall_s']} s, {result['errors']} errors")
+    print("server RSS MB at each tenth: " + " ".join(str(v) for v in result["rss_mb_by_tenth"]))
+    if result["plateau"] is not None:
+        print(f"peak {result['first_half_peak_mb']} MB in the first half, "
+              f"{result['second_half_peak_mb']} MB in the second "
+              f"({result['second_half_growth_pct']:+} %; within the second half "
+              f"{result['rise_within_second_half_pct']:+} %): "
+              + ("plateau" if result["plateau"] else "NO plateau"))
+    for sample in result["error_samples"]:
+        print(f"  error: {sample}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2))
+    return 1 if result["errors"] or result["plateau"] is False else 0
 
 
 if __name__ == "__main__":

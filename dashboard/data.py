@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,8 +24,20 @@ DEFAULT_WAREHOUSE = Path(__file__).resolve().parent.parent / "data" / "warehouse
 FIX_COMMAND = "hyte ingest --source demo"  # or --source sotkanet with a network
 
 
+def N_(template: str) -> str:  # noqa: N802 (gettext's marker; data.py imports no i18n)
+    return template
+
+
 class WarehouseUnavailable(RuntimeError):
-    """The live warehouse cannot be read; the message says which command fixes it."""
+    """The live warehouse cannot be read; the message says which command fixes it.
+
+    `template` is a Finnish message of the catalogues (extracted into the i18n domain) and
+    `details` its values: str() is the Finnish text (the CLI's), ui.frame translates it.
+    """
+
+    def __init__(self, template: str, **details):
+        self.template, self.details = template, details
+        super().__init__(template.format(**details))
 
 
 def warehouse_path() -> Path:
@@ -32,15 +45,23 @@ def warehouse_path() -> Path:
 
 
 def version() -> str:
+    """The live file's version; visitors see its name only, never a server path."""
     path = warehouse_path()
     try:
         st_ = path.stat()
     except FileNotFoundError:
-        raise WarehouseUnavailable(
-            f"Tietovarastoa ei löydy ({path}). Rakenna se komennolla: {FIX_COMMAND}") from None
+        raise WarehouseUnavailable(N_("Tietovarastoa ei löydy ({file}). Rakenna se komennolla: "
+                                      "{fix}"), file=path.name, fix=FIX_COMMAND) from None
+    except OSError as exc:
+        raise WarehouseUnavailable(UNREADABLE, file=path.name,
+                                   reason=exc.strerror or type(exc).__name__,
+                                   fix=FIX_COMMAND) from None
+    if not stat.S_ISREG(st_.st_mode):
+        raise WarehouseUnavailable(N_("Tietovarasto ({file}) ei ole tiedosto. Rakenna se "
+                                      "uudelleen: {fix}"), file=path.name, fix=FIX_COMMAND)
     if st_.st_size == 0:
-        raise WarehouseUnavailable(
-            f"Tietovarasto on tyhjä tiedosto ({path}). Rakenna se uudelleen: {FIX_COMMAND}")
+        raise WarehouseUnavailable(N_("Tietovarasto on tyhjä tiedosto ({file}). Rakenna se "
+                                      "uudelleen: {fix}"), file=path.name, fix=FIX_COMMAND)
     return f"{st_.st_ino}-{st_.st_mtime_ns}-{st_.st_size}"
 
 
@@ -54,33 +75,61 @@ def query_many(statements: list[tuple[str, list | None]]) -> list[pd.DataFrame]:
         return [_run(con, sql, params) for sql, params in statements]
 
 
+# Never fetch or load a DuckDB extension from a page view (no network, nothing a file can
+# ask for): the warehouse needs none.
+READ_ONLY_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
 @contextmanager
 def _connection():
-    """The live file, read-only, closed on exit: never held between query batches."""
+    """The live file, read-only, closed on exit: never held between query batches.
+
+    Any DuckDB or file error inside the batch (a truncated, half-written file opens and
+    then fails on the first block it lacks) becomes the one clear WarehouseUnavailable.
+    """
     path = warehouse_path()
     try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise WarehouseUnavailable(
-            f"Tietovarastoa ei voi avata ({path}: {_first_line(exc)}). "
-            f"Rakenna se uudelleen: {FIX_COMMAND}") from None
+        con = duckdb.connect(str(path), read_only=True, config=READ_ONLY_CONFIG)
+    except (duckdb.Error, OSError) as exc:
+        raise _unreadable(path, exc) from None
     try:
         yield con
+    except (duckdb.Error, OSError) as exc:
+        raise _unreadable(path, exc) from None
     finally:
         con.close()
+
+
+UNREADABLE = N_("Tietovarastoa ei voi lukea ({file}: {reason}). Rakenna se uudelleen: {fix}")
+
+
+def _unreadable(path: Path, exc: BaseException) -> WarehouseUnavailable:
+    return WarehouseUnavailable(UNREADABLE, file=path.name, reason=_first_line(exc),
+                                fix=FIX_COMMAND)
 
 
 def _run(con, sql: str, params: list | None = None) -> pd.DataFrame:
     try:
         return con.execute(sql, params or []).df()
     except duckdb.CatalogException as exc:
-        raise WarehouseUnavailable(
-            f"Tietovaraston rakenne on vanha tai vajaa ({_first_line(exc)}). "
-            f"Rakenna se uudelleen: {FIX_COMMAND}") from None
+        raise WarehouseUnavailable(N_("Tietovaraston rakenne on vanha tai vajaa ({reason}). "
+                                      "Rakenna se uudelleen: {fix}"),
+                                   reason=_first_line(exc), fix=FIX_COMMAND) from None
+    except (duckdb.Error, OSError) as exc:
+        raise _unreadable(warehouse_path(), exc) from None
+
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[^\s\"':]+/)*([^\s\"':/]+)")
 
 
 def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    """The error's first line, with every absolute path cut to its file name and control
+    characters escaped: a visitor never learns the server's directories."""
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    line = _ABSOLUTE_PATH.sub(r"\1", line)
+    line = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in line)
+    return line[:300]
 
 
 TABLES = ("warehouse_meta", "region", "municipality_group", "group_member", "indicator",
@@ -111,14 +160,15 @@ def catalogue(version: str) -> dict:
             "SELECT table_name FROM information_schema.tables").fetchall()}
         missing = sorted(set(TABLES) - tables)
         if missing:
-            raise WarehouseUnavailable(
-                f"Tietovarastosta puuttuu tauluja ({', '.join(missing)}). "
-                f"Rakenna se uudelleen: {FIX_COMMAND}")
+            raise WarehouseUnavailable(N_("Tietovarastosta puuttuu tauluja ({tables}). Rakenna "
+                                          "se uudelleen: {fix}"),
+                                       tables=", ".join(missing), fix=FIX_COMMAND)
         info = dict(con.execute("SELECT key, value FROM warehouse_meta").fetchall())
         if info.get("schema_version") != SCHEMA_VERSION:
-            raise WarehouseUnavailable(
-                f"Tietovaraston versio {info.get('schema_version')!r} ei vastaa sovellusta "
-                f"({SCHEMA_VERSION}). Rakenna se uudelleen: {FIX_COMMAND}")
+            raise WarehouseUnavailable(N_("Tietovaraston versio {found} ei vastaa sovellusta "
+                                          "({wanted}). Rakenna se uudelleen: {fix}"),
+                                       found=repr(info.get("schema_version")),
+                                       wanted=SCHEMA_VERSION, fix=FIX_COMMAND)
         out = {name: inert_text(_run(con, sql)) for name, sql in CATALOGUE_SQL.items()}
     return {"meta": info, **out}
 

@@ -10,12 +10,44 @@ from pathlib import Path
 
 from pipelines import ingest, warehouse
 from pipelines.config import ConfigError, load_config
+from pipelines.errors import describe_error
+from pipelines.text import json_text, printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_WARNINGS = 0, 1, 2, 3
+SEED_MAX = 2**32 - 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (exit 2), like every other failure."""
+
+    def error(self, message: str):  # noqa: D102 - argparse's hook
+        hint = f" (see: {self.prog} --help)"
+        print(f"hyte: error: {printable(message)}{hint}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (1..65535)")
+    return port
+
+
+def _seed(text: str) -> int:
+    try:
+        seed = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= seed <= SEED_MAX:
+        raise argparse.ArgumentTypeError(f"{seed} is outside 0..{SEED_MAX}")
+    return seed
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="hyte",
         description="HYTE tilannekuva: Sotkanet indicators -> DuckDB warehouse -> dashboard.",
         epilog="Environment: HYTE_WAREHOUSE (default data/warehouse.duckdb), "
@@ -24,8 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("serve", help="start the dashboard (builds demo data when no warehouse)")
-    s.add_argument("--port", type=int, default=None)
-    s.add_argument("--address", default=None, help="bind address (default from config)")
+    s.add_argument("--port", type=_port, default=None, help="default 8501")
+    s.add_argument("--address", default=None,
+                   help="bind address (default 127.0.0.1: this machine only; 0.0.0.0 for "
+                        "every interface)")
+    s.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                   help="a host name browsers use to reach the app (behind a proxy: its "
+                        "public name); repeat for several")
 
     i = sub.add_parser("ingest", help="build and publish the warehouse")
     i.add_argument("--source", choices=["sotkanet", "demo", "dir"], required=True)
@@ -37,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--demo-size", choices=["county", "finland"], default="county",
                    help="with --source demo: the county only, or all of Finland (~300 "
                         "municipalities, for benchmarks)")
-    i.add_argument("--seed", type=int, default=None,
+    i.add_argument("--seed", type=_seed, default=None,
                    help="with --source demo: another deterministic variant of the demo data")
     i.add_argument("--quiet", action="store_true", help="no progress lines")
 
@@ -52,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--format", action="append", choices=["html", "pdf", "png"], default=None,
                    dest="formats", help="repeat for several; default: html and pdf")
     e.add_argument("--out", type=Path, default=Path("exports"), help="output directory")
+    e.add_argument("--lang", choices=["fi", "sv", "en"], default="fi",  # catalog.LANGUAGES
+                   help="language of the files (default: fi)")
     e.add_argument("--municipality", action="append", default=None, metavar="CODE",
                    help="municipality cards instead of group overviews: an official code "
                         "(e.g. 179; repeat for several) or 'all' (every card, each group's "
@@ -70,13 +109,23 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         _fail(f"configuration: {exc}")
         return EXIT_FAILED
+    except warehouse.WarehouseError as exc:
+        _fail(str(exc))
+        return EXIT_FAILED
     except KeyboardInterrupt:
         _fail("interrupted; the live warehouse is unchanged")
+        return EXIT_FAILED
+    except Exception as exc:  # noqa: BLE001 - OSError, MemoryError, RecursionError, ...
+        # The last net: one line, never a traceback (HYTE_DEBUG=1 shows it).
+        if os.environ.get("HYTE_DEBUG"):
+            raise
+        _fail(f"{args.command}: {type(exc).__name__}: {describe_error(exc)} "
+              "(HYTE_DEBUG=1 shows the traceback)")
         return EXIT_FAILED
 
 
 def _fail(message: str) -> None:
-    print(f"hyte: error: {message}", file=sys.stderr)
+    print(f"hyte: error: {printable(message)}", file=sys.stderr)
 
 
 def _progress(quiet: bool):
@@ -106,7 +155,7 @@ def cmd_ingest(args) -> int:
         _fail(f"{exc} (live warehouse unchanged)")
         return EXIT_FAILED
     for w in result.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        print(f"warning: {printable(w)}", file=sys.stderr)
     rows = ", ".join(f"{k} {v:,}".replace(",", " ") for k, v in result.rows.items())
     print(f"published {live} ({rows})")
     if result.exit_code == EXIT_WARNINGS:
@@ -122,24 +171,34 @@ def cmd_status(args) -> int:
     except FileNotFoundError:
         _fail(f"no warehouse at {live}; build one with: hyte ingest --source demo")
         return EXIT_FAILED
+    except warehouse.WarehouseError as exc:
+        _fail(str(exc))
+        return EXIT_FAILED
     except Exception as exc:  # noqa: BLE001 - any DuckDB/IO failure is one line here
-        _fail(f"cannot read {live}: {exc}; rebuild with: hyte ingest --source demo")
+        _fail(f"warehouse {live} cannot be read ({describe_error(exc)}); "
+              "rebuild it with: hyte ingest --source demo")
         return EXIT_FAILED
     if args.json:
-        print(json.dumps(info, ensure_ascii=False, indent=2))
+        print(json_text(json.dumps(info, ensure_ascii=False, indent=2)))
         return EXIT_OK
-    print(f"warehouse  {info['path']} ({info['size_bytes'] / 1e6:.1f} MB)")
-    print(f"source     {info['source']}{'  (DEMO DATA, not real figures)' if info['is_demo'] else ''}")
-    print(f"built at   {info['built_at']}")
+    return _print_status(info)
+
+
+def _print_status(info: dict) -> int:
+    p = printable
+    print(f"warehouse  {p(info['path'])} ({info['size_bytes'] / 1e6:.1f} MB)")
+    print(f"source     {p(info['source'])}"
+          f"{'  (DEMO DATA, not real figures)' if info['is_demo'] else ''}")
+    print(f"built at   {p(info['built_at'])}")
     print("rows       " + ", ".join(f"{k} {v}" for k, v in info["rows"].items()))
     print()
     print(f"{'id':>6}  {'years':<11} {'rows':>7}  {'updated':<10}  {'status':<7} name")
     for ind in info["indicators"]:
         years = (f"{ind['first_year']}–{ind['last_year']}" if ind["first_year"] else "—")
         print(f"{ind['indicator_id']:>6}  {years:<11} {ind['rows']:>7}  "
-              f"{ind['data_updated'] or '—':<10}  {ind['status']:<7} {ind['name_fi']}")
+              f"{ind['data_updated'] or '—':<10}  {p(ind['status']):<7} {p(ind['name_fi'])}")
         if ind["detail"]:
-            print(f"{'':>8}{ind['detail']}")
+            print(f"{'':>8}{p(ind['detail'])}")
     return EXIT_OK
 
 
@@ -165,9 +224,14 @@ def cmd_catalog_check(args) -> int:
 def cmd_serve(args) -> int:
     from pipelines import serve
 
-    live = warehouse.warehouse_path().resolve()
+    try:  # argument errors first: before building anything
+        serve.check_bind(serve.effective_address(args.address), serve.effective_port(args.port))
+    except serve.ServeError as exc:
+        _fail(str(exc))
+        return exc.exit_code
+    live = Path(os.path.abspath(warehouse.warehouse_path()))  # keeps a symlink a symlink
     os.environ["HYTE_WAREHOUSE"] = str(live)
-    if not live.exists():
+    if not os.path.lexists(live):
         print(f"no warehouse at {live}: building one from the bundled demo data …",
               file=sys.stderr)
         try:
@@ -175,21 +239,23 @@ def cmd_serve(args) -> int:
         except ingest.IngestError as exc:
             _fail(str(exc))
             return EXIT_FAILED
-    return serve.serve(args.port, args.address)
+    try:
+        return serve.serve(args.port, args.address, args.allowed_host)
+    except serve.ServeError as exc:
+        _fail(str(exc))
+        return exc.exit_code
 
 
 def cmd_export(args) -> int:
-    import streamlit.logger
+    # The export builds straight from dashboard.data and the model (reports.assemble): no
+    # Streamlit is imported, so no Streamlit cache is involved.
+    import duckdb
 
-    # The dashboard's cached data functions run here without a Streamlit runtime; they work
-    # (in-memory cache) but each would log a warning saying so.
-    streamlit.logger.set_log_level("error")
+    from dashboard.data import WarehouseUnavailable
     from dashboard.reports import export
 
     live = warehouse.warehouse_path()
-    if not live.exists():
-        _fail(f"no warehouse at {live}; build one with: hyte ingest --source demo")
-        return EXIT_FAILED
+    warehouse.check_readable(live)  # one line naming the table, column or meta row
     try:
         if args.municipality:
             if "png" in (args.formats or []):
@@ -197,12 +263,17 @@ def cmd_export(args) -> int:
                 return EXIT_USAGE
             written = export.export_cards(live, args.municipality, args.formats or ["html", "pdf"],
                                           args.out, group_ids=args.group,
-                                          progress=_progress(False))
+                                          progress=_progress(False), lang=args.lang)
         else:
             written = export.export_groups(live, args.group, args.formats or ["html", "pdf"],
-                                           args.out, progress=_progress(False))
+                                           args.out, progress=_progress(False), lang=args.lang)
     except export.ExportError as exc:
         _fail(str(exc))
+        return EXIT_FAILED
+    except (WarehouseUnavailable, duckdb.Error, KeyError, ValueError) as exc:
+        # The file changed under the export, or holds what check_readable cannot see.
+        _fail(f"export from {live} failed: {describe_error(exc)}; "
+              "rebuild it with: hyte ingest --source demo")
         return EXIT_FAILED
     for path in written:
         print(path)

@@ -159,14 +159,35 @@ def load_config(directory: Path | str | None = None) -> Config:
     return Config(county, maakunta, country, munis, group_list, indicators, directory)
 
 
+MAX_CONFIG_BYTES = 4 * 2**20  # the shipped catalogue is ~40 kB
+ID_MAX = 2**31 - 1  # Sotkanet ids are stored as 32-bit INTEGERs
+
+
 def _read(path: Path) -> dict:
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
+            raw = fh.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a TOML file") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 2**20} MB; "
+                          "not a configuration file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}: line {line}: not UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                          "save the file as UTF-8") from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be a configuration file") from None
 
 
 def _list(path: Path, doc: dict, key: str) -> list[dict]:
@@ -194,6 +215,14 @@ def _field(path: Path, entry_name: str, entry: dict, key: str, kind, *, default=
     return value
 
 
+def _id(path: Path, entry_name: str, entry: dict, key: str) -> int:
+    value = _field(path, entry_name, entry, key, int)
+    if not 1 <= value <= ID_MAX:
+        raise ConfigError(f"{path}: {entry_name}: field '{key}' must be a Sotkanet id "
+                          f"1..{ID_MAX}, got {value}")
+    return value
+
+
 def _choice(path: Path, entry_name: str, entry: dict, key: str, allowed, *, default=...) -> str:
     value = _field(path, entry_name, entry, key, str, default=default)
     if value not in allowed:
@@ -213,7 +242,7 @@ def _region(path: Path, name: str, entry, category: str) -> Region:
     if cat != category:
         raise ConfigError(f"{path}: {label}: field 'category' must be {category}, got {cat!r}")
     return Region(
-        region_id=_field(path, label, entry, "region_id", int),
+        region_id=_id(path, label, entry, "region_id"),
         code=_field(path, label, entry, "code", str),
         category=cat,
         name_fi=name_fi,
@@ -252,7 +281,7 @@ def _group(path: Path, i: int, entry: dict, by_code: dict[str, int]) -> Group:
 
 def _indicator(path: Path, i: int, entry: dict) -> Indicator:
     label = f"indicator #{i + 1}"
-    iid = _field(path, label, entry, "id", int)
+    iid = _id(path, label, entry, "id")
     label = f"indicator {iid}"
     unit = _choice(path, label, entry, "unit", tuple(UNITS))
     numerator = _field(path, label, entry, "numerator", bool, default=False)

@@ -19,7 +19,8 @@ class Dataset:
     """What one ingestion run extracted, before it becomes a warehouse.
 
     `failures` maps an indicator id to the one-line reason it could not be loaded; the rest
-    is published (exit code 3) unless the run is strict.
+    is published (exit code 3) unless the run is strict. `dropped` counts implausible rows
+    per indicator and rule (pipelines/plausibility.py); they are reported the same way.
     """
 
     source: str  # sotkanet | demo | dir
@@ -29,6 +30,7 @@ class Dataset:
     failures: dict[int, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     detail: dict = field(default_factory=dict)
+    dropped: dict[int, dict[str, int]] = field(default_factory=dict)
 
 
 def empty_observations() -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import uuid
@@ -12,8 +13,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines import plausibility
 from pipelines.config import PROJECT_ROOT, Config
 from pipelines.dataset import OBSERVATION_COLUMNS, Dataset
+from pipelines.text import printable
 
 SCHEMA_VERSION = "1"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse.duckdb"
@@ -98,6 +101,18 @@ class ValidationError(RuntimeError):
     """The built file is not fit to publish; the live warehouse stays as it was."""
 
 
+class WarehouseError(RuntimeError):
+    """The warehouse file cannot be used or replaced; the message is one line naming it."""
+
+
+REQUIRED_META = ("schema_version", "source", "is_demo", "built_at", "run_id",
+                 "county_region_id", "maakunta_region_id", "country_region_id")
+# Read-only connections never fetch or load DuckDB extensions (no network, no code
+# from outside the lock file; a hostile file cannot ask for one).
+READ_ONLY_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+REBUILD = "rebuild it with: hyte ingest --source demo (or --source sotkanet)"
+
+
 @dataclass
 class BuildResult:
     path: Path
@@ -108,6 +123,34 @@ class BuildResult:
 
 def warehouse_path() -> Path:
     return Path(os.environ.get("HYTE_WAREHOUSE", DEFAULT_WAREHOUSE))
+
+
+def live_target(live: Path) -> Path:
+    """The file a publish replaces: `live` itself, or the file a symlink there points to.
+
+    A symlinked warehouse (data/warehouse.duckdb -> /srv/hyte/warehouse-2026.duckdb) is
+    published *through* the link: the target is replaced atomically in its own directory
+    (its build/ folder beside it), and the link stays as it was.
+    """
+    live = Path(live)
+    if live.is_symlink():
+        return Path(os.path.realpath(live))
+    return live
+
+
+def check_target(live: Path, target: Path) -> None:
+    """Refuse, in one line, a warehouse path that no publish could replace."""
+    shown = f"{live}" + (f" (-> {target})" if target != live else "")
+    if target.is_dir():
+        raise WarehouseError(f"warehouse {shown} is a directory, not a DuckDB file "
+                             "(HYTE_WAREHOUSE names the file)")
+    if target.exists() and not target.is_file():
+        raise WarehouseError(f"warehouse {shown} is not a regular file")
+    for parent in target.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise WarehouseError(f"warehouse {shown}: {parent} is not a directory")
+            break
 
 
 def build_dir(live: Path) -> Path:
@@ -154,12 +197,18 @@ def build(dataset: Dataset, config: Config, live: Path, *, run_id: str | None = 
     started_at = started_at or datetime.now(UTC)
     build_dir(live).mkdir(parents=True, exist_ok=True)
     path = new_build_path(live)
-    warnings = [f"indicator {iid}: {reason}" for iid, reason in sorted(dataset.failures.items())]
+    failures = {iid: printable(reason) for iid, reason in dataset.failures.items()}
+    warnings = [f"indicator {iid}: {reason}" for iid, reason in sorted(failures.items())]
     con = duckdb.connect(str(path))
     try:
         con.execute(SCHEMA)
         regions = _regions_table(dataset, config)
+        # Implausible rows go first (counted per indicator), so an id beyond 32 bits is
+        # reported as such and never reaches a cast or the unknown-region filter.
+        dataset.observations = plausibility.screen(dataset.observations, config,
+                                                   dataset.dropped)
         observations = _observations_table(dataset)
+        warnings += plausibility.warnings(dataset.dropped)
         regions = _with_population(regions, observations)
         con.register("regions_df", regions)
         con.execute("INSERT INTO region SELECT * FROM regions_df")
@@ -174,10 +223,13 @@ def build(dataset: Dataset, config: Config, live: Path, *, run_id: str | None = 
         # and DuckDB's zone maps then skip whole row groups.
         con.execute("INSERT INTO observation SELECT * FROM obs_df "
                     "ORDER BY indicator_id, region_id, gender, year")
+        warnings += validate(con, config, dataset)
         _copy_history(con, live)
-        status = "warnings" if dataset.failures else "ok"
-        detail = {**dataset.detail, "failures": {str(k): v for k, v in dataset.failures.items()},
-                  "notes": dataset.notes}
+        status = "warnings" if warnings else "ok"
+        detail = {**dataset.detail, "failures": {str(k): v for k, v in failures.items()},
+                  "dropped": {str(k): v for k, v in sorted(dataset.dropped.items())},
+                  "warnings": warnings,
+                  "notes": [printable(n) for n in dataset.notes]}
         con.execute(
             "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?)",
             [run_id, dataset.source, started_at.replace(tzinfo=None),
@@ -197,24 +249,32 @@ def build(dataset: Dataset, config: Config, live: Path, *, run_id: str | None = 
             **{k: str(v) for k, v in dataset.detail.items() if isinstance(v, str | int)},
         }
         con.executemany("INSERT INTO warehouse_meta VALUES (?, ?)", list(meta.items()))
-        warnings += validate(con, config, dataset)
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()
         _remove(path)
         raise
     con.close()
-    if strict and dataset.failures:
+    if strict and warnings:
         _remove(path)
         raise ValidationError(
-            f"--strict: {len(dataset.failures)} indicator(s) failed; nothing published")
+            f"--strict: {len(warnings)} problem(s), the first: {warnings[0]}; nothing published")
     return BuildResult(path, run_id, rows, warnings)
 
 
 def publish(result: BuildResult, live: Path) -> None:
-    """Switch the live name to the new file in one atomic step."""
-    live.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(result.path, live)
+    """Switch the live name to the new file in one atomic step.
+
+    `live` is the file itself (see live_target: a symlink is published through). If the
+    switch fails (an immutable file, a read-only mount) the new file is removed and the
+    live one is as it was.
+    """
+    try:
+        live.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(result.path, live)
+    except OSError as exc:
+        _remove(result.path)
+        raise WarehouseError(f"cannot replace {live}: {exc.strerror or exc}") from None
     _fsync_dir(live.parent)
 
 
@@ -395,11 +455,83 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+@functools.cache
+def schema_columns() -> dict[str, tuple[str, ...]]:
+    """Every table's columns as SCHEMA defines them."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(SCHEMA)
+        rows = con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                           "ORDER BY table_name, ordinal_position").fetchall()
+    finally:
+        con.close()
+    out: dict[str, list[str]] = {}
+    for table, column in rows:
+        out.setdefault(table, []).append(column)
+    return {t: tuple(c) for t, c in out.items()}
+
+
+def open_read_only(live: Path) -> duckdb.DuckDBPyConnection:
+    """The live file read-only, extensions never fetched nor loaded; WarehouseError if the
+    file is missing, not a file, or not a readable DuckDB database (e.g. half-written)."""
+    live = Path(live)
+    if not live.exists():
+        raise WarehouseError(f"no warehouse at {live}; build one with: hyte ingest --source demo")
+    if not live.is_file():
+        raise WarehouseError(f"warehouse {live} is not a regular file; {REBUILD}")
+    try:
+        return duckdb.connect(str(live), read_only=True, config=READ_ONLY_CONFIG)
+    except (duckdb.Error, OSError) as exc:
+        raise WarehouseError(f"warehouse {live} cannot be read ({_first_line(exc)}); "
+                             f"{REBUILD}") from None
+
+
+def check_readable(live: Path) -> None:
+    """Raise WarehouseError naming what is wrong unless the file has every table, column and
+    meta row this version writes and its pages read (to its last block: a truncated file
+    opens, then fails on the first read of a missing block)."""
+    con = open_read_only(live)
+    try:
+        have = {}
+        for table, column in con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns").fetchall():
+            have.setdefault(table, set()).add(column)
+        for table, columns in schema_columns().items():
+            if table not in have:
+                raise WarehouseError(f"warehouse {live} has no table '{table}'; {REBUILD}")
+            missing = [c for c in columns if c not in have[table]]
+            if missing:
+                raise WarehouseError(f"warehouse {live}: table '{table}' has no column "
+                                     f"'{missing[0]}'; {REBUILD}")
+        meta = dict(con.execute("SELECT key, value FROM warehouse_meta").fetchall())
+        for key in REQUIRED_META:
+            if meta.get(key) in (None, ""):
+                raise WarehouseError(f"warehouse {live}: warehouse_meta has no '{key}' row; "
+                                     f"{REBUILD}")
+        if meta["schema_version"] != SCHEMA_VERSION:
+            raise WarehouseError(f"warehouse {live} has schema version "
+                                 f"{printable(meta['schema_version'])!r}, this version reads "
+                                 f"{SCHEMA_VERSION}; {REBUILD}")
+        for table, columns in schema_columns().items():  # reads every column's blocks
+            con.execute(f"SELECT count(*), sum(hash({', '.join(columns)})) "
+                        f"FROM {table}").fetchall()
+    except duckdb.Error as exc:
+        raise WarehouseError(f"warehouse {live} cannot be read ({_first_line(exc)}); "
+                             f"{REBUILD}") from None
+    finally:
+        con.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return printable(text.splitlines()[0] if text else type(exc).__name__, limit=200)
+
+
 def status(live: Path) -> dict:
     """What the live warehouse holds, for `hyte status` and the status page."""
     if not live.exists():
         raise FileNotFoundError(f"no warehouse at {live}")
-    con = duckdb.connect(str(live), read_only=True)
+    con = open_read_only(live)
     try:
         meta = dict(con.execute("SELECT key, value FROM warehouse_meta").fetchall())
         rows = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}

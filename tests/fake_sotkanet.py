@@ -40,6 +40,7 @@ class Fault:
     status: int = 500
     retry_after: str | None = None
     delay: float = 1.0
+    body: bytes | None = None  # with kind "status": the raw error body to send
 
     @classmethod
     def parse(cls, spec: str | Fault) -> Fault:
@@ -233,7 +234,10 @@ class _Handler(BaseHTTPRequestHandler):
             if fault.kind == "status":
                 entry.status = fault.status
                 extra = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-                self._send_json(fault.status, {"error": "scripted fault"}, extra)
+                if fault.body is not None:
+                    self._send_bytes(fault.status, fault.body, extra)
+                else:
+                    self._send_json(fault.status, {"error": "scripted fault"}, extra)
                 return
             if fault.kind == "disconnect":
                 self.close_connection = True

@@ -103,5 +103,5 @@ def test_why_this_colour_lists_the_numbers(app_env):
     why = next(f for f in frames if "Arvo" in f.columns and "Menetelmä" in set(f.iloc[:, 0]))
     labels = set(why.iloc[:, 0])
     for label in ("Vuosi", "Ryhmän arvo", "95 %:n luottamusväli", "Vertailuarvo", "Menetelmä",
-                  "Suunta", "Osoittaja (tapauksia yhteensä)"):
+                  "Hyvä suunta", "Osoittaja (tapauksia yhteensä)"):
         assert label in labels

@@ -16,7 +16,10 @@ from dashboard.reports import assemble, slides
 from tests.browser_support import (
     AppServer,
     copy_warehouse,
+    expect_run,
+    goto,
     launch,
+    new_page,
     require_chromium,
     screenshot,
     wait_rendered,
@@ -170,13 +173,11 @@ def test_presenter_mode_in_chromium(demo_warehouse, tmp_path):
     try:
         with sync_playwright() as p:
             browser = launch(p)
-            page = browser.new_page(viewport={"width": 1600, "height": 900})
+            page = new_page(browser, viewport={"width": 1600, "height": 900})
             errors = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(server.url + "/esitys?group=joutsa-luhanka-toivakka&slide=2")
-            wait_rendered(page)
-            page.wait_for_function("() => document.querySelector('.vega-embed svg.marks, "
-                                   ".vega-embed canvas')", timeout=30_000)
+            goto(page, server.url + "/esitys?group=joutsa-luhanka-toivakka&slide=2")
+            assert wait_rendered(page) == 1  # the slide's chart, sent and drawn
             screenshot(page, "present-slide-2")
             assert page.locator('[data-testid="stSidebar"]').is_visible() is False
             assert page.locator('[data-testid="stHeader"]').is_visible() is False
@@ -188,6 +189,7 @@ def test_presenter_mode_in_chromium(demo_warehouse, tmp_path):
             assert page.locator(".vega-embed").count() == 1
             # The arrow key moves to the next slide and the URL follows.
             page.locator(".st-key-slide h1").click()  # focus the page, not a widget
+            expect_run(page)
             page.keyboard.press("ArrowRight")
             page.wait_for_function("() => location.search.includes('slide=3')", timeout=20_000)
             wait_rendered(page)

@@ -16,7 +16,9 @@ from tests.browser_support import (
     ROOT,
     AppServer,
     copy_warehouse,
+    goto,
     launch,
+    new_page,
     require_chromium,
     screenshot,
     wait_rendered,
@@ -50,7 +52,7 @@ def test_pages_keep_working_through_publishes_and_a_killed_build(app, tmp_path):
 
     def load(page, path: str) -> str:
         started = time.monotonic()
-        page.goto(app.url + path)
+        goto(page, app.url + path)
         wait_rendered(page)
         assert page.locator('[data-testid="stException"]').count() == 0, path
         body = page.inner_text("body")
@@ -60,7 +62,7 @@ def test_pages_keep_working_through_publishes_and_a_killed_build(app, tmp_path):
 
     with sync_playwright() as p:
         browser = launch(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = new_page(browser, viewport={"width": 1400, "height": 1000})
         load(page, "/?group=jamsa-keuruu")
         for seed, kill in ((11, False), (12, True), (13, False), (14, False)):
             before = warehouse.status(live)

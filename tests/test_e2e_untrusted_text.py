@@ -5,7 +5,15 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from tests.browser_support import AppServer, copy_warehouse, launch, require_chromium, wait_rendered
+from tests.browser_support import (
+    AppServer,
+    copy_warehouse,
+    goto,
+    launch,
+    new_page,
+    require_chromium,
+    wait_rendered,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -37,10 +45,10 @@ def test_outside_text_is_inert(app, path):
 
     with sync_playwright() as p:
         browser = launch(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = new_page(browser, viewport={"width": 1400, "height": 1000})
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(app.url + path)
+        goto(page, app.url + path)
         wait_rendered(page)
         page.wait_for_timeout(500)
         assert page.locator('[data-testid="stException"]').count() == 0
@@ -57,8 +65,8 @@ def test_payload_is_visible_as_literal_text_in_the_highlights(app):
 
     with sync_playwright() as p:
         browser = launch(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(app.url + "/?group=jamsa-keuruu")
+        page = new_page(browser, viewport={"width": 1400, "height": 1000})
+        goto(page, app.url + "/?group=jamsa-keuruu")
         wait_rendered(page)
         body = page.inner_text("body")
         assert "<img src=x onerror=alert(1)>" in body

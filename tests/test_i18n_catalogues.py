@@ -28,9 +28,10 @@ def extracted(domain: str) -> set:
         for _file, _line, message, _comments, _context in extract_from_dir(
                 str(source), keywords=KEYWORDS, comment_tags=()):
             ids.add(message if isinstance(message, str) else tuple(message))
-    if domain == "views":
+    extra = {"views": "app.py", "i18n": "data.py"}.get(domain)
+    if extra:
         from babel.messages.extract import extract
-        with (ROOT / "dashboard" / "app.py").open("rb") as f:
+        with (ROOT / "dashboard" / extra).open("rb") as f:
             for _line, message, _comments, _context in extract("python", f, keywords=KEYWORDS):
                 ids.add(message if isinstance(message, str) else tuple(message))
     return ids

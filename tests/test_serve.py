@@ -25,3 +25,51 @@ def test_port_and_address_override_the_file():
     assert cmd[-2:] != ["--server.port=8501"]
     assert "--server.port=9123" in cmd and "--server.address=127.0.0.1" in cmd
     assert cmd.count("--server.port=9123") == 1 and "--server.port=8501" not in cmd
+
+
+def test_default_bind_is_loopback():
+    cmd = serve.command()
+    assert "--server.address=127.0.0.1" in cmd
+    assert not [f for f in cmd if f.startswith("--server.address=") and f != "--server.address=127.0.0.1"]
+
+
+def test_websockets_only_for_known_hosts():
+    cmd = serve.command()
+    hosts = [f.split("=", 1)[1] for f in cmd if f.startswith("--server.allowedHosts=")]
+    assert hosts == ["localhost", "127.0.0.1", "::1"]
+    cmd = serve.command(address="192.168.1.20", allowed_hosts=["hyte.example.fi"])
+    hosts = [f.split("=", 1)[1] for f in cmd if f.startswith("--server.allowedHosts=")]
+    assert hosts == ["localhost", "127.0.0.1", "::1", "hyte.example.fi", "192.168.1.20"]
+    cmd = serve.command(address="0.0.0.0")  # a wildcard is not a name anyone types
+    assert "--server.allowedHosts=0.0.0.0" not in cmd
+
+
+def test_an_environment_variable_overrides_the_file(monkeypatch):
+    monkeypatch.setenv("STREAMLIT_SERVER_MAX_UPLOAD_SIZE", "5")
+    flags = serve.config_flags()
+    assert not [f for f in flags if f.startswith("--server.maxUploadSize=")]
+    assert "--server.enableXsrfProtection=true" in flags
+
+
+def test_visitor_facing_surfaces_are_off():
+    flags = serve.config_flags()
+    for flag in ("--server.enableStaticServing=false", "--server.enableAgentApi=false",
+                 "--client.toolbarMode=minimal", "--client.showErrorDetails=type",
+                 "--runner.fastReruns=false",
+                 "--client.allowedOrigins=https://embedding-not-allowed.invalid"):
+        assert flag in flags
+
+
+def test_the_launcher_execs_streamlit_after_checking_its_arguments(tmp_path, monkeypatch):
+    calls = []
+    port = 0
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.chdir(tmp_path)
+    serve.serve(port, "127.0.0.1", exec_=lambda path, argv: calls.append((path, argv)))
+    ((path, argv),) = calls
+    assert argv[:4] == [path, "-m", "pipelines.streamlit_main", "run"]
+    assert f"--server.port={port}" in argv

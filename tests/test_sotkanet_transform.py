@@ -292,7 +292,8 @@ def test_observations_frame_types():
         "abs_value": "float64",
     }
     assert frame["gender"].map(type).eq(str).all()
-    assert counts == {"rows_in": 2, "rows_out": 2, "dropped_null": 0, "dropped_duplicate": 0}
+    assert counts == {"rows_in": 2, "rows_out": 2, "dropped_null": 0, "dropped_duplicate": 0,
+                      "dropped_region_id": 0, "dropped_year": 0}
 
 
 @pytest.mark.parametrize(
@@ -364,7 +365,6 @@ def test_observations_frame_rows(rows, expected, counts):
         ([obs(region=None)], "rows lack 'region'"),
         ([obs(region="Jyväskylä")], "'region' is not an integer"),
         ([obs(year=2020.5)], "'year' is not an integer"),
-        ([obs(year=20200)], "implausible year"),
         ([obs(gender="both")], "unknown gender"),
     ],
 )
@@ -413,3 +413,57 @@ def test_observations_frame_is_fast():
     assert counts["rows_out"] + counts["dropped_duplicate"] + counts["dropped_null"] == n
     assert not frame.duplicated(["region_id", "year", "gender"]).any()
     assert elapsed < 5, f"observations_frame took {elapsed:.1f} s for {n} rows"
+
+
+# -- ids and years out of range: dropped and counted, never cast onto another region -----
+
+
+@pytest.mark.parametrize(
+    ("rows", "kept", "region_drops", "year_drops"),
+    [
+        # 2**32 + 85 once wrapped to 85 (Jyväskylä) and replaced its value.
+        ([obs(region=85, value=1.0), obs(region=2**32 + 85, value=99.0)], [(85, 1.0)], 1, 0),
+        ([obs(region=2**32 + 179)], [], 1, 0),
+        ([obs(region=-85), obs(region=0), obs(region=2**31)], [], 3, 0),
+        ([obs(region=2**31 - 1)], [(2**31 - 1, 1.0)], 0, 0),
+        ([obs(region=str(2**32 + 85))], [], 1, 0),
+        ([obs(region=10**30)], [], 1, 0),
+        ([obs(year=-2020), obs(year=10**30), obs(year=1e30), obs(year=20200)], [], 0, 4),
+        ([obs(year=2**16 + 2020)], [], 0, 1),  # would wrap to 2020 as a 16-bit year
+        ([obs(year=1899), obs(year=2101), obs(year=1900)], [(85, 1.0)], 0, 2),
+    ],
+)
+def test_out_of_range_ids_and_years_are_dropped_and_counted(rows, kept, region_drops,
+                                                          year_drops):
+    frame, counts = observations_frame(181, rows)
+    assert list(zip(frame["region_id"].tolist(), frame["value"].tolist(), strict=True)) == kept
+    assert counts["dropped_region_id"] == region_drops
+    assert counts["dropped_year"] == year_drops
+
+
+def test_a_region_id_beyond_32_bits_in_regions_fails_the_run():
+    raw = [{"id": 2**32 + 85, "code": "179", "category": "KUNTA", "title": {"fi": "X"}}]
+    with pytest.raises(TransformError, match=r"region id 4294967381 .* outside 1\.\.2147483647"):
+        regions_frame(raw)
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.lists(st.tuples(st.one_of(st.integers(-2**70, 2**70), st.integers(0, 500)),
+                          st.integers(1900, 2100), st.floats(0, 100)),
+                min_size=1, max_size=40))
+def test_no_row_lands_on_another_region(rows):
+    """Whatever ids arrive, every kept row carries exactly the id it came with."""
+    raw = [obs(region=r, year=y, value=v) for r, y, v in rows]
+    frame, counts = observations_frame(181, raw)
+    sent = {}
+    for r, y, v in rows:
+        sent[(r, y)] = v  # the last of duplicate keys wins
+    for rid, year, value in zip(frame["region_id"], frame["year"], frame["value"], strict=True):
+        assert (int(rid), int(year)) in sent
+        assert sent[(int(rid), int(year))] == value
+    in_range = {(r, y) for r, y, _v in rows if 1 <= r <= 2**31 - 1}
+    assert len(frame) == len(in_range)
+    assert counts["dropped_region_id"] == sum(1 for r, _y, _v in rows if not 1 <= r <= 2**31 - 1)

@@ -1,4 +1,4 @@
-"""Chart builders: trends, member spreads and outcome strips, in Finnish format.
+"""Chart builders: trends, member spreads and outcome strips, in the current language.
 
 Pure (no Streamlit, no DuckDB): Situation frames in, finished Vega-Lite specs (plain dicts)
 out, for `st.vega_lite_chart`, vl-convert and the HTML export alike. Every spec carries its
@@ -8,7 +8,12 @@ The overview's builders write the spec as dicts, not Altair objects: Altair vali
 spec against the Vega-Lite JSON schema and deep-copied it on each operation, which cost
 about two seconds per group page at 160 indicators. The specs are the ones Altair produced
 (tests compare their structure). The compare and explore pages build dicts the same way;
-`finnish()` and `empty_chart()` remain for anyone composing Altair charts (the notebook's way).
+`localized()` (alias `finnish()`) and `empty_chart()` remain for anyone composing Altair
+charts (the notebook's way).
+
+Texts are Finnish source strings translated when a spec is built (`_()`), so a spec speaks
+the language of the run that builds it; module-level texts are marked with `N_()` and
+translated where they are shown (they are read at import, before any language is set).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from dashboard.i18n.catalog import outcome_name
+from dashboard.i18n.catalog import N_, _, outcome_name
 from dashboard.i18n.formatting import vega_number_locale, vega_time_locale
 
 ChartLike = alt.Chart | alt.LayerChart | alt.ConcatChart | alt.VConcatChart | alt.HConcatChart
@@ -48,7 +53,8 @@ OUTLINE = "#1B1B1B"  # dark outline so the pale sand and lilac dots stay visible
 SERIES_ORDER = ("group", "area", "country")
 SERIES_COLORS = {"group": "#1B1B1B", "area": "#5E5E5E", "country": "#9A9A9A"}
 SERIES_DASH = {"group": [1, 0], "area": [6, 3], "country": [2, 2]}
-SERIES_DEFAULT_LABELS = {"group": "Ryhmä", "area": "Hyvinvointialue", "country": "Koko maa"}
+SERIES_DEFAULT_LABELS = {"group": N_("Ryhmä"), "area": N_("Hyvinvointialue"),
+                         "country": N_("Koko maa")}
 
 # Absolute counts (population) of a group, its area and the country differ by orders of
 # magnitude: on one axis the group would be a flat line, so only the group is drawn.
@@ -57,10 +63,11 @@ GROUP_ONLY_UNITS = frozenset({"count"})
 TREND_YEARS = 10
 TREND_DATA = "trend"
 MEMBER_DATA = "members"
-CI_LABEL = "95 %:n luottamusväli"
-NO_DATA = "Ei tietoja"
-SMALL_NOTE = "pieni kunta: satunnaisvaihtelu suurta"
-GROUP_ROW = "Ryhmä yhteensä"
+# Texts read at import: marked here, translated where shown (`_(CI_LABEL)`).
+CI_LABEL = N_("95 %:n luottamusväli")
+NO_DATA = N_("Ei tietoja")
+SMALL_NOTE = N_("pieni kunta: satunnaisvaihtelu suurta")
+GROUP_ROW = N_("Ryhmä yhteensä")
 
 FONT_SIZES = {"label": 12, "title": 13, "chart_title": 15}
 
@@ -88,26 +95,42 @@ def config() -> dict:
             **copy.deepcopy(_STYLE)}
 
 
-def finnish(chart: ChartLike) -> ChartLike:
-    """An Altair chart with the Finnish locale and the shared config (compare, explore)."""
+def localized(chart: ChartLike) -> ChartLike:
+    """An Altair chart with the current language's locale and the shared config."""
     return chart.configure(**config())
 
 
+finnish = localized  # the name before the charts spoke three languages (notebooks, tests)
+
+
+def series_labels() -> dict[str, str]:
+    """The trend series' default legend labels in the current language."""
+    return {key: _(label) for key, label in SERIES_DEFAULT_LABELS.items()}
+
+
+def small_municipalities_note(names) -> str:
+    """The caveat under a chart (and in exports) naming the small municipalities."""
+    return _("Pienet kunnat ({names}): luvut vaihtelevat satunnaisesti ja luottamusvälit ovat "
+             "leveitä.", names=", ".join(names))
+
+
 def spec(body: dict) -> Spec:
-    """A top-level spec: schema, the Finnish config, then the chart itself."""
+    """A top-level spec: schema, the current language's config, then the chart itself."""
     return {"$schema": SCHEMA, "config": config(), **body}
 
 
-def empty_chart(message: str = NO_DATA) -> ChartLike:
+def empty_chart(message: str | None = None) -> ChartLike:
     """A valid Altair chart that says there is nothing to draw (for Altair builders)."""
+    message = _(NO_DATA) if message is None else message
     chart = alt.Chart(alt.Data(values=[{"viesti": message}])).mark_text(
         fontSize=FONT_SIZES["title"], color="#555555"
     ).encode(text="viesti:N").properties(width=220, height=40)
-    return finnish(chart)
+    return localized(chart)
 
 
-def empty_spec(message: str = NO_DATA) -> Spec:
-    """A valid spec that says there is nothing to draw."""
+def empty_spec(message: str | None = None) -> Spec:
+    """A valid spec that says there is nothing to draw (default: 'Ei tietoja' translated)."""
+    message = _(NO_DATA) if message is None else message
     return spec({
         "data": {"values": [{"viesti": message}]},
         "mark": {"type": "text", "fontSize": FONT_SIZES["title"], "color": "#555555"},
@@ -173,7 +196,8 @@ ROW_FIELDS = ("indicator_id", "name", "unit", "decimals", "county_only", "year",
 
 
 def number_format(decimals, trim: bool = False) -> str:
-    """d3-format for an indicator's decimals: ',.1f' shows 1234.5 as '1 234,5'."""
+    """d3-format for an indicator's decimals: ',.1f' shows 1234.5 as '1 234,5' (fi, sv) or
+    '1,234.5' (en): the spec's locale supplies the marks."""
     d = 1 if missing(decimals) else max(0, int(decimals))
     return f",.{d}~f" if trim else f",.{d}f"
 
@@ -207,7 +231,8 @@ def bench_ticks(y: dict) -> dict:
         "transform": [{"filter": "isValid(datum.bench)"}],
         "mark": {"type": "tick", "color": "#333333", "thickness": 2, "size": 18},
         "encoding": {"x": field("bench", "quantitative"), "y": y,
-                     "tooltip": [tip("kunta", "Kunta"), tip("vertailuarvo", "Vertailuarvo")]},
+                     "tooltip": [tip("kunta", _("Kunta")),
+                                 tip("vertailuarvo", _("Vertailuarvo"))]},
     }
 
 

@@ -1,7 +1,7 @@
 """Charts of the compare page: an outcome heat map and per-indicator dot charts with whiskers.
 
 Pure (no Streamlit): comparison.Comparison.rows in, finished Vega-Lite specs (plain dicts) out,
-in the Finnish locale and the shared config (charts.config()) and the shared outcome colours
+in the current language's locale and texts, the shared config (charts.config()) and outcome colours
 (charts.OUTCOME_COLORS). Written as dicts, not Altair objects, for the reason the overview's
 are (charts.py): Altair's schema validation and deep copies were most of the page's time.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.charts import base as charts
-from dashboard.i18n.catalog import outcome_name
+from dashboard.i18n.catalog import _, outcome_name
 from dashboard.i18n.formatting import interval, number
 
 HEAT_DATA = "heat"
@@ -67,10 +67,10 @@ def heatmap(rows: pd.DataFrame, legend_title: str, benchmark_names: dict[str, st
     x = _field("kunta", sort=munis, title=None,
                axis={"orient": "top", "labelAngle": -40, "labelLimit": 140})
     y = _field("indikaattori", sort=order, title=None, axis={"labelLimit": 520})
-    tooltip = [_tip("indikaattori", "Indikaattori"), _tip("kunta", "Kunta"),
-               _tip("arvo", "Arvo"), _tip("vali", charts.CI_LABEL),
-               _tip("vertailuarvo", "Vertailuarvo"), _tip("vertailu", "Vertailu"),
-               _tip("vuosi", "Vuosi", "quantitative", format="d")]
+    tooltip = [_tip("indikaattori", _("Indikaattori")), _tip("kunta", _("Kunta")),
+               _tip("arvo", _("Arvo")), _tip("vali", _(charts.CI_LABEL)),
+               _tip("vertailuarvo", _("Vertailuarvo")), _tip("vertailu", _("Vertailu")),
+               _tip("vuosi", _("Vuosi"), "quantitative", format="d")]
     legend = {"title": legend_title, "orient": "bottom", "direction": "horizontal",
               "columns": 6, "symbolStrokeColor": charts.OUTLINE, "symbolStrokeWidth": 1,
               "labelLimit": LEGEND_LABEL_LIMIT, "titleLimit": 900}
@@ -96,13 +96,14 @@ def heatmap(rows: pd.DataFrame, legend_title: str, benchmark_names: dict[str, st
 
 
 def dots(rows: pd.DataFrame, benchmark_names: dict[str, str], width: int = 560,
-         title: str = "Arvot, luottamusvälit ja vertailuarvot") -> charts.Spec:
+         title: str | None = None) -> charts.Spec:
     """One panel per indicator: each municipality's value, 95 % whisker and its benchmark.
 
     A vertical rule marks the benchmark when every municipality has the same one; a tick on
     each row marks that row's own benchmark (a large municipality is compared with the rest
-    of the area).
+    of the area). `title` defaults to "Arvot, luottamusvälit ja vertailuarvot", translated.
     """
+    title = _("Arvot, luottamusvälit ja vertailuarvot") if title is None else title
     if rows is None or rows.empty or rows["value"].notna().sum() == 0:
         return charts.empty_spec()
     data = _cells(rows[rows["value"].notna()], benchmark_names)
@@ -111,11 +112,11 @@ def dots(rows: pd.DataFrame, benchmark_names: dict[str, str], width: int = 560,
         row = part.iloc[0]
         bench = part["benchmark_value"].dropna()
         where = benchmark_names.get(row["benchmark_label"], "")
-        sub = (f"vertailuarvo {number(bench.iloc[0], int(row['decimals']))} ({where})"
-               if bench.nunique() == 1 and part["benchmark_label"].nunique() == 1
-               else "vertailuarvot riveittäin")
-        lines = charts.wrap(row["name"], max(30, width // 7), 2) + [
-            f"(vuosi {int(row['year'])}, {sub})"]
+        note = (_("(vuosi {year}, vertailuarvo {value} ({benchmark}))", year=int(row["year"]),
+                  value=number(bench.iloc[0], int(row["decimals"])), benchmark=where)
+                if bench.nunique() == 1 and part["benchmark_label"].nunique() == 1
+                else _("(vuosi {year}, vertailuarvot riveittäin)", year=int(row["year"])))
+        lines = charts.wrap(row["name"], max(30, width // 7), 2) + [note]
         head = "|".join(lines)
         heads[iid] = head
         order.append(head)
@@ -131,9 +132,10 @@ def dots(rows: pd.DataFrame, benchmark_names: dict[str, str], width: int = 560,
                axis={"format": charts.AXIS_FORMAT, "tickCount": 5, "grid": True})
     y = _field("kunta", sort=None, title=None,
                axis={"labelLimit": 170, "ticks": False, "domain": False, "grid": False})
-    tooltip = [_tip("kunta", "Kunta"), _tip("arvo", "Arvo"), _tip("vali", charts.CI_LABEL),
-               _tip("vertailu", "Vertailu"), _tip("vertailuarvo", "Vertailuarvo"),
-               _tip("vuosi", "Vuosi", "quantitative", format="d")]
+    tooltip = [_tip("kunta", _("Kunta")), _tip("arvo", _("Arvo")),
+               _tip("vali", _(charts.CI_LABEL)), _tip("vertailu", _("Vertailu")),
+               _tip("vertailuarvo", _("Vertailuarvo")),
+               _tip("vuosi", _("Vuosi"), "quantitative", format="d")]
     rule = {
         "transform": [{"filter": "isValid(datum.bench_common)"}],
         "mark": {"type": "rule", "color": "#333333", "strokeDash": [5, 3], "strokeWidth": 1.5},
@@ -144,9 +146,9 @@ def dots(rows: pd.DataFrame, benchmark_names: dict[str, str], width: int = 560,
         "transform": [{"filter": "isValid(datum.lo) && isValid(datum.hi)"}],
         "mark": {"type": "rule", "strokeWidth": 2, "color": "#6B6B6B"},
         "encoding": {"x": _field("lo", "quantitative"), "x2": {"field": "hi"}, "y": y,
-                     "tooltip": [_tip("kunta", "Kunta"), _tip("vali", charts.CI_LABEL)]},
+                     "tooltip": [_tip("kunta", _("Kunta")), _tip("vali", _(charts.CI_LABEL))]},
     }
-    legend = {"title": f"Vertailu ({charts.CI_LABEL})", "orient": "top",
+    legend = {"title": _("Vertailu (95 %:n luottamusväli)"), "orient": "top",
               "direction": "horizontal", "columns": 6, "symbolStrokeColor": charts.OUTLINE,
               "symbolStrokeWidth": 1, "labelLimit": LEGEND_LABEL_LIMIT}
     points = {
@@ -156,11 +158,10 @@ def dots(rows: pd.DataFrame, benchmark_names: dict[str, str], width: int = 560,
                      "fill": _field("vertailu", scale=outcome_scale(), legend=legend),
                      "tooltip": tooltip},
     }
-    subtitle = [f"Vaakaviiva: {charts.CI_LABEL}. Pystyviiva ja -merkki: vertailuarvo."]
+    subtitle = [_("Vaakaviiva: 95 %:n luottamusväli. Pystyviiva ja -merkki: vertailuarvo.")]
     smalls = sorted(set(data.loc[data["small"], "kunta"]))
     if smalls:
-        subtitle.append(f"Pienet kunnat ({', '.join(smalls)}): luvut vaihtelevat "
-                        "satunnaisesti ja luottamusvälit ovat leveitä.")
+        subtitle.append(charts.small_municipalities_note(smalls))
     header = charts.header(labelAngle=0, labelOrient="top", labelLimit=width + 200)
     return charts.spec({
         "data": {"name": DOT_DATA},

@@ -11,7 +11,7 @@ import pandas as pd
 
 from dashboard.charts import base
 from dashboard.i18n import names
-from dashboard.i18n.catalog import gender_name
+from dashboard.i18n.catalog import _, gender_name
 from dashboard.i18n.formatting import interval, number
 from dashboard.model import comparison
 from dashboard.model.explorer import UNIT_NAMES
@@ -68,23 +68,24 @@ def series_chart(frame: pd.DataFrame, ind: Mapping, width: int = 720,
     regions = list(dict.fromkeys(data["alue"]))
     genders = [gender_name(g) for g in comparison.GENDERS]
     legend_limit = {"labelLimit": LEGEND_LABEL_LIMIT}
-    color = base.field("alue", title="Alue", sort=regions,
+    color = base.field("alue", title=_("Alue"), sort=regions,
                    scale={"domain": regions, "range": REGION_PALETTE[:len(regions)]},
                    legend={"orient": "right", **legend_limit})
-    dash = base.field("sukupuoli", title="Sukupuoli",
+    dash = base.field("sukupuoli", title=_("Sukupuoli"),
                   scale={"domain": genders, "range": [GENDER_DASH[g] for g in comparison.GENDERS]},
                   legend={"orient": "right", "symbolType": "stroke", "symbolStrokeWidth": 2.5,
                           "symbolSize": 400, **legend_limit}
                   if data["sukupuoli"].nunique() > 1 else None)
     pad = max(abs(v) for v in offsets)
-    x = base.field("x", "quantitative", title="Vuosi",
+    x = base.field("x", "quantitative", title=_("Vuosi"),
                scale={"domain": [years[0] - pad, years[1] + pad], "nice": False, "padding": 8},
                axis={"format": "d", "tickMinStep": 1, "labelOverlap": True})
-    y = base.field("value", "quantitative", title=UNIT_NAMES.get(ind.get("unit"), None),
+    unit = UNIT_NAMES.get(ind.get("unit"))  # model's unit names, translated where shown
+    y = base.field("value", "quantitative", title=_(unit) if unit else None,
                scale={"zero": False, "nice": True}, axis={"format": base.AXIS_FORMAT})
-    tooltip = [base.tip("alue", "Alue"), base.tip("sukupuoli", "Sukupuoli"),
-               base.tip("year", "Vuosi", "quantitative", format="d"),
-               base.tip("arvo", "Arvo"), base.tip("vali", base.CI_LABEL)]
+    tooltip = [base.tip("alue", _("Alue")), base.tip("sukupuoli", _("Sukupuoli")),
+               base.tip("year", _("Vuosi"), "quantitative", format="d"),
+               base.tip("arvo", _("Arvo")), base.tip("vali", _(base.CI_LABEL))]
     whiskers = {
         "transform": [{"filter": "isValid(datum.lo) && isValid(datum.hi)"}],
         "mark": {"type": "rule", "strokeWidth": 1.5, "opacity": 0.55},
@@ -106,10 +107,10 @@ def series_chart(frame: pd.DataFrame, ind: Mapping, width: int = 720,
         "layer": [whiskers, lines, points],
         "width": width, "height": height,
         "title": {"text": title,
-                  "subtitle": f"Pystyviivat: {base.CI_LABEL} (kun osoittaja tunnetaan). "
-                              f"Vuodet {years[0]}–{years[1]}."
-                              + (" Sarjat on siirretty hieman sivuttain, jotta välit "
-                                 "erottuvat." if pad else ""),
+                  "subtitle": _("Pystyviivat: 95 %:n luottamusväli (kun osoittaja tunnetaan). "
+                                "Vuodet {first}–{last}.", first=years[0], last=years[1])
+                              + (" " + _("Sarjat on siirretty hieman sivuttain, jotta välit "
+                                         "erottuvat.") if pad else ""),
                   "fontSize": base.FONT_SIZES["chart_title"]},
         "datasets": {SERIES_DATA: base.records(data)},
     })

@@ -11,13 +11,13 @@ from collections.abc import Mapping
 import pandas as pd
 
 from dashboard.charts import base
-from dashboard.i18n.catalog import benchmark_name, outcome_name
+from dashboard.i18n.catalog import _, benchmark_name, outcome_name
 from dashboard.i18n.formatting import interval, number
 
 # --- trends ------------------------------------------------------------------------------
 # One faceted spec per chart (not one sub-chart per panel), over one long data table named
 # at the top level; panels filter nothing, the facet splits the table by its title field.
-# Values are pre-formatted as Finnish strings for tooltips, so panels need no own formats.
+# Values are pre-formatted in the current language for tooltips, so panels need no own formats.
 
 def _title_lines(row: Mapping, width: int, extra: list[str] | None = None,
                  max_lines: int = 3) -> str:
@@ -28,14 +28,16 @@ def _title_lines(row: Mapping, width: int, extra: list[str] | None = None,
 def trend_small_multiples(series: pd.DataFrame, rows: pd.DataFrame,
                           labels: Mapping[str, str] | None = None, columns: int = 3,
                           width: int = 220, height: int = 140,
-                          years: int = base.TREND_YEARS, title: str = "Kehitys") -> base.Spec:
+                          years: int = base.TREND_YEARS, title: str | None = None) -> base.Spec:
     """One small panel per indicator in `rows`: group, area and country over the last years.
 
     `series`: Situation.series (indicator_id, series, year, value, lo, hi); `rows`:
     Situation.rows of the indicators to draw, in drawing order; `labels`: series -> legend
-    label. The group's 95 % interval is a translucent band.
+    label (defaults: base.series_labels()). The group's 95 % interval is a translucent band.
+    `title` defaults to "Kehitys" in the current language.
     """
-    labels = {**base.SERIES_DEFAULT_LABELS, **(labels or {})}
+    labels = {**base.series_labels(), **(labels or {})}
+    title = _("Kehitys") if title is None else title
     if rows is None or rows.empty or series is None or series.empty:
         return base.empty_spec()
     data = series[series["value"].notna() & series["year"].notna()
@@ -52,8 +54,8 @@ def trend_small_multiples(series: pd.DataFrame, rows: pd.DataFrame,
     line_width = max(16, width // 7)  # ~7 px per character of a 13 px bold title
     heads = {}
     for row in base.rows(rows, base.ROW_FIELDS):
-        extra = (["(vain alue ja koko maa)"] if row.get("county_only") else []) + (
-            ["(vain ryhmä)"] if row.get("unit") in base.GROUP_ONLY_UNITS else [])
+        extra = ([_("(vain alue ja koko maa)")] if row.get("county_only") else []) + (
+            [_("(vain ryhmä)")] if row.get("unit") in base.GROUP_ONLY_UNITS else [])
         heads[row["indicator_id"]] = _title_lines(row, line_width, extra)
     present = set(data["indicator_id"])
     order = [heads[i] for i in rows["indicator_id"] if i in present]
@@ -94,8 +96,8 @@ def trend_small_multiples(series: pd.DataFrame, rows: pd.DataFrame,
                                  "isValid(datum.hi)"}],
         "mark": {"type": "area", "color": base.SERIES_COLORS["group"], "opacity": 0.14},
         "encoding": {"x": x, "y": y("lo"), "y2": {"field": "hi"},
-                     "tooltip": [base.tip("year", "Vuosi", "quantitative", format="d"),
-                                 base.tip("vali", f"Ryhmän {base.CI_LABEL}")]},
+                     "tooltip": [base.tip("year", _("Vuosi"), "quantitative", format="d"),
+                                 base.tip("vali", _("Ryhmän 95 %:n luottamusväli"))]},
     }
     lines = {
         "mark": {"type": "line", "strokeWidth": 2.4},
@@ -105,9 +107,9 @@ def trend_small_multiples(series: pd.DataFrame, rows: pd.DataFrame,
     points = {
         "mark": {"type": "point", "filled": True, "size": 36, "opacity": 1},
         "encoding": {"x": x, "y": y("value"), "color": color,
-                     "tooltip": [base.tip("sarja", "Sarja"),
-                                 base.tip("year", "Vuosi", "quantitative", format="d"),
-                                 base.tip("arvo", "Arvo"), base.tip("vali", base.CI_LABEL)]},
+                     "tooltip": [base.tip("sarja", _("Sarja")),
+                                 base.tip("year", _("Vuosi"), "quantitative", format="d"),
+                                 base.tip("arvo", _("Arvo")), base.tip("vali", _(base.CI_LABEL))]},
     }
     return base.spec({
         "data": {"name": base.TREND_DATA},
@@ -117,7 +119,8 @@ def trend_small_multiples(series: pd.DataFrame, rows: pd.DataFrame,
         "spec": {"layer": [band, lines, points], "width": width, "height": height},
         "resolve": {"scale": {"y": "independent"}},
         "title": {"text": title,
-                  "subtitle": f"Varjostus: ryhmän {base.CI_LABEL}. Vuodet {span[0]}–{span[1]}.",
+                  "subtitle": _("Varjostus: ryhmän 95 %:n luottamusväli. Vuodet {first}–{last}.",
+                                first=span[0], last=span[1]),
                   "fontSize": base.FONT_SIZES["chart_title"]},
         "datasets": {base.TREND_DATA: records},
     })
@@ -139,7 +142,7 @@ def _dot(kunta, kind, value, lo, hi, d, outcome, bench, bench_text, year, small)
             "hi": base.num(hi), "arvo": number(value, d), "vali": interval(lo, hi, d),
             "vertailu": outcome_name(outcome), "outcome": outcome, "bench": base.num(bench),
             "vertailuarvo": bench_text, "vuosi": base.year_of(year), "small": small,
-            "huom": base.SMALL_NOTE if small else ""}
+            "huom": _(base.SMALL_NOTE) if small else ""}
 
 
 def _member_dots_records(members: pd.DataFrame, row: Mapping, benchmark: str) -> list[dict]:
@@ -151,7 +154,7 @@ def _member_dots_records(members: pd.DataFrame, row: Mapping, benchmark: str) ->
         country = benchmark == "country"
         bench = row.get("country_value") if country else row.get("benchmark_value")
         code = "country" if country else row.get("benchmark_label")
-        out.append(_dot(base.GROUP_ROW, "group", group_value, row.get("lo"), row.get("hi"), d,
+        out.append(_dot(_(base.GROUP_ROW), "group", group_value, row.get("lo"), row.get("hi"), d,
                         row.get("outcome_country" if country else "outcome_area"), bench,
                         _benchmark_text(bench, code, d), row.get("year"), False))
     for m in members:
@@ -165,21 +168,34 @@ def _member_dots_records(members: pd.DataFrame, row: Mapping, benchmark: str) ->
     return out
 
 
+def _panel_note(row: Mapping, benches: set) -> str:
+    """'(vuosi 2024, vertailuarvo 12,3)' under a panel's title: one whole text per case."""
+    year = None if base.missing(row.get("year")) else int(row["year"])
+    if len(benches) == 1:
+        value = number(next(iter(benches)), base.decimals_of(row))
+        return (_("(vertailuarvo {value})", value=value) if year is None else
+                _("(vuosi {year}, vertailuarvo {value})", year=year, value=value))
+    return (_("(vertailuarvot riveittäin)") if year is None else
+            _("(vuosi {year}, vertailuarvot riveittäin)", year=year))
+
+
 MEMBER_FIELDS = ("indicator_id", "name", "year", "value", "lo", "hi", "benchmark_value",
                  "benchmark_label", "outcome", "small")
 
 
 def member_dots(members: pd.DataFrame, rows: pd.DataFrame, benchmark_label: str,
                 width: int = 520, benchmark: str = "area",
-                title: str = "Kunnat vertailussa") -> base.Spec:
+                title: str | None = None) -> base.Spec:
     """Member municipalities per indicator, coloured by their comparison outcome.
 
     `members`: Situation.members; `rows`: Situation.rows of the same indicators (drawing
-    order); `benchmark_label`: the benchmark's Finnish name for the legend; `benchmark`:
+    order); `benchmark_label`: the benchmark's name for the legend; `benchmark`:
     "area" or "country", which of the group's outcomes and benchmark values the group row
     shows (members carry their own). Whiskers are 95 % intervals; a tick marks each row's
     benchmark (a large member is compared with the rest of the area, so rows may differ).
+    `title` defaults to "Kunnat vertailussa" in the current language.
     """
+    title = _("Kunnat vertailussa") if title is None else title
     if rows is None or rows.empty or members is None:
         return base.empty_spec()
     by_indicator: dict = {}
@@ -198,10 +214,7 @@ def member_dots(members: pd.DataFrame, rows: pd.DataFrame, benchmark_label: str,
         if not any(r["kind"] == "member" for r in records):
             continue
         benches = {r["bench"] for r in records if r["bench"] is not None}
-        sub = (f"vertailuarvo {number(next(iter(benches)), base.decimals_of(row))}"
-               if len(benches) == 1 else "vertailuarvot riveittäin")
-        year = "" if base.missing(row.get("year")) else f"vuosi {int(row['year'])}, "
-        head = _title_lines(row, max(30, width // 7), [f"({year}{sub})"], max_lines=2)
+        head = _title_lines(row, max(30, width // 7), [_panel_note(row, benches)], max_lines=2)
         order.append(head)
         indicator_id = int(row["indicator_id"])
         for r in records:
@@ -209,17 +222,20 @@ def member_dots(members: pd.DataFrame, rows: pd.DataFrame, benchmark_label: str,
         data.extend(records)
     if not data:
         return base.empty_spec()
-    legend = {"title": ["Kunnan arvo vertailukohtaan nähden",
-                        f"({base.CI_LABEL}, vertailukohta: {benchmark_label})"],
+    legend = {"title": [_("Kunnan arvo vertailukohtaan nähden"),
+                        _("(95 %:n luottamusväli, vertailukohta: {benchmark})",
+                          benchmark=benchmark_label)],
               "orient": "top", "direction": "horizontal", "symbolStrokeColor": base.OUTLINE,
               "symbolStrokeWidth": 1, "symbolSize": 160, "columns": 6}
     x = base.field("value", "quantitative", scale={"zero": False, "nice": True}, title=None,
                axis={"format": base.AXIS_FORMAT, "tickCount": 5, "grid": True})
     y = base.field("kunta", sort={"field": "rank", "order": "ascending"}, title=None,
                axis={"labelLimit": 170, "ticks": False, "domain": False, "grid": False})
-    tooltip = [base.tip("kunta", "Kunta"), base.tip("arvo", "Arvo"), base.tip("vali", base.CI_LABEL),
-               base.tip("vertailu", "Vertailu"), base.tip("vertailuarvo", "Vertailuarvo"),
-               base.tip("vuosi", "Vuosi", "quantitative", format="d"), base.tip("huom", "Huom.")]
+    tooltip = [base.tip("kunta", _("Kunta")), base.tip("arvo", _("Arvo")),
+               base.tip("vali", _(base.CI_LABEL)), base.tip("vertailu", _("Vertailu")),
+               base.tip("vertailuarvo", _("Vertailuarvo")),
+               base.tip("vuosi", _("Vuosi"), "quantitative", format="d"),
+               base.tip("huom", _("Huom."))]
     ticks = base.bench_ticks(y)
     whiskers = {
         "transform": [{"filter": "isValid(datum.lo) && isValid(datum.hi)"}],
@@ -227,7 +243,8 @@ def member_dots(members: pd.DataFrame, rows: pd.DataFrame, benchmark_label: str,
         "encoding": {"x": base.field("lo", "quantitative"), "x2": {"field": "hi"}, "y": y,
                      "color": {"condition": {"test": "datum.kind == 'group'",
                                              "value": "#1B1B1B"}, "value": "#6B6B6B"},
-                     "tooltip": [base.tip("kunta", "Kunta"), base.tip("vali", base.CI_LABEL)]},
+                     "tooltip": [base.tip("kunta", _("Kunta")),
+                                 base.tip("vali", _(base.CI_LABEL))]},
     }
     dots = {
         "transform": [{"filter": "datum.kind == 'member'"}],
@@ -242,12 +259,11 @@ def member_dots(members: pd.DataFrame, rows: pd.DataFrame, benchmark_label: str,
                  "color": "#1B1B1B", "opacity": 1},
         "encoding": {"x": x, "y": y, "tooltip": tooltip},
     }
-    subtitle = [f"Vaakaviiva: {base.CI_LABEL}. Musta vinoneliö: ryhmä yhteensä (kuntien luvut "
-                "yhdistettyinä). Pystyviiva: vertailuarvo."]
+    subtitle = [_("Vaakaviiva: 95 %:n luottamusväli. Musta vinoneliö: ryhmä yhteensä (kuntien "
+                  "luvut yhdistettyinä). Pystyviiva: vertailuarvo.")]
     smalls = sorted({r["kunta"] for r in data if r["small"]})
     if smalls:
-        subtitle.append(f"Pienet kunnat ({', '.join(smalls)}): luvut vaihtelevat "
-                        "satunnaisesti ja luottamusvälit ovat leveitä.")
+        subtitle.append(base.small_municipalities_note(smalls))
     return base.spec({
         "data": {"name": base.MEMBER_DATA},
         "facet": {"row": base.field("otsikko", sort=order, title=None,
@@ -265,9 +281,13 @@ def member_dots(members: pd.DataFrame, rows: pd.DataFrame, benchmark_label: str,
 # --- outcome strip -----------------------------------------------------------------------
 
 
-def outcome_strip(rows: pd.DataFrame, area_label: str = "Hyvinvointialue",
-                  country_label: str = "Koko maa", name_width: int = 60) -> base.Spec:
-    """A heat strip: one line per indicator, the group's outcome against area and country."""
+def outcome_strip(rows: pd.DataFrame, area_label: str | None = None,
+                  country_label: str | None = None, name_width: int = 60) -> base.Spec:
+    """A heat strip: one line per indicator, the group's outcome against area and country
+    (column labels default to "Hyvinvointialue" and "Koko maa" in the current language)."""
+    defaults = base.series_labels()
+    area_label = defaults["area"] if area_label is None else area_label
+    country_label = defaults["country"] if country_label is None else country_label
     if rows is None or rows.empty:
         return base.empty_spec()
     records = []
@@ -290,11 +310,13 @@ def outcome_strip(rows: pd.DataFrame, area_label: str = "Hyvinvointialue",
                         axis={"orient": "top", "labelAngle": 0}),
             "y": base.field("indikaattori", sort=order, title=None, axis={"labelLimit": 480}),
             "fill": base.field("vertailu", scale=base.outcome_scale(),
-                           legend={"title": f"Ryhmän arvo ({base.CI_LABEL})", "orient": "bottom",
+                           legend={"title": _("Ryhmän arvo (95 %:n luottamusväli)"),
+                                   "orient": "bottom",
                                    "symbolStrokeColor": base.OUTLINE, "symbolStrokeWidth": 1}),
-            "tooltip": [base.tip("indikaattori", "Indikaattori"),
-                        base.tip("vertailukohta", "Vertailukohta"), base.tip("vertailu", "Vertailu"),
-                        base.tip("vuosi", "Vuosi", "quantitative", format="d")],
+            "tooltip": [base.tip("indikaattori", _("Indikaattori")),
+                        base.tip("vertailukohta", _("Vertailukohta")),
+                        base.tip("vertailu", _("Vertailu")),
+                        base.tip("vuosi", _("Vuosi"), "quantitative", format="d")],
         },
         "width": 220, "height": 22 * len(order),
     })

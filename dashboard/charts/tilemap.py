@@ -14,6 +14,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from dashboard.charts import base as charts
+from dashboard.i18n import names as display_names
+from dashboard.i18n.catalog import N_, _
 from dashboard.i18n.formatting import number
 from dashboard.model import stats as analysis
 
@@ -47,7 +49,7 @@ GRID: dict[str, tuple[int, int]] = {
 # and none of the outcome colours.
 QUINTILE_COLORS = ["#E3F1F1", "#A9D6D6", "#66B1B1", "#2F8383", "#0E4F4F"]
 NO_DATA_COLOR = "#FFFFFF"
-NO_DATA = "ei tietoa"
+NO_DATA = N_("ei tietoa")  # translated where shown
 TILE_DATA = "tiles"
 
 
@@ -55,10 +57,13 @@ def layout(municipalities: pd.DataFrame, values: Mapping[int, float],
            grid: Mapping[str, tuple[int, int]] = GRID) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(placed tiles, municipalities without a position: still listed under the map).
 
-    `municipalities`: region_id, code, name_fi of the area's municipalities; `values`:
-    region_id -> value in the chosen year. Quintiles are among all of them (placed or not).
+    `municipalities`: region_id, code, name_fi (and the display `name` of i18n.names, when
+    localized) of the area's municipalities; `values`: region_id -> value in the chosen year.
+    Quintiles are among all of them (placed or not). Both frames carry `name` (the display
+    name, sorted by it) and `name_fi`.
     """
     frame = municipalities[["region_id", "code", "name_fi"]].copy()
+    frame["name"] = display_names.display(municipalities, "name").to_numpy()
     frame["region_id"] = frame["region_id"].astype(int)
     frame["value"] = frame["region_id"].map(values).astype(float)
     frame["quintile"] = analysis.quintiles(frame["value"])
@@ -66,35 +71,40 @@ def layout(municipalities: pd.DataFrame, values: Mapping[int, float],
     placed = frame[pos.notna()].copy()
     placed["row"] = [p[0] for p in pos[pos.notna()]]
     placed["col"] = [p[1] for p in pos[pos.notna()]]
-    unplaced = frame[pos.isna()].sort_values("name_fi", kind="mergesort")
+    unplaced = frame[pos.isna()].sort_values("name", kind="mergesort")
     return placed.reset_index(drop=True), unplaced.reset_index(drop=True)
 
 
 def quintile_label(q) -> str:
+    """'3. viidennes' (fi) in the current language, 'ei tietoa' without a quintile."""
     if q is None or q is pd.NA or pd.isna(q):
-        return NO_DATA
-    return f"{int(q)}. viidennes"
+        return _(NO_DATA)
+    return _("{n}. viidennes", n=int(q))
 
 
 def chart(tiles: pd.DataFrame, decimals: int, legend_title: str, title: str = "",
           tile: int = 86) -> charts.Spec:
-    """Squares on the grid, filled by quintile, with the name and value written inside."""
+    """Squares on the grid, filled by quintile, with the name and value written inside.
+
+    Names are the display `name` of `layout()` (tiles without it fall back to `name_fi`).
+    """
     if tiles is None or tiles.empty:
         return charts.empty_spec()
+    tiles = tiles.assign(name=display_names.display(tiles, "name").to_numpy())
     data = tiles.assign(
         viidennes=[quintile_label(q) for q in tiles["quintile"]],
         arvo=[number(v, decimals) for v in tiles["value"]],
-        nimi=[charts.wrap(n, 11, 1)[0] for n in tiles["name_fi"]],
+        nimi=[charts.wrap(n, 11, 1)[0] for n in tiles["name"]],
         dark=[not pd.isna(q) and int(q) >= 4 for q in tiles["quintile"]],
-    )[["name_fi", "nimi", "row", "col", "value", "arvo", "viidennes", "dark"]]
-    labels = [quintile_label(q) for q in range(1, 6)] + [NO_DATA]
+    )[["name", "nimi", "row", "col", "value", "arvo", "viidennes", "dark"]]
+    labels = [quintile_label(q) for q in range(1, 6)] + [_(NO_DATA)]
     n_rows, n_cols = int(data["row"].max()) + 1, int(data["col"].max()) + 1
     x = {"field": "col", "type": "ordinal", "axis": None,
          "scale": {"domain": list(range(n_cols)), "paddingInner": 0.06}}
     y = {"field": "row", "type": "ordinal", "axis": None,
          "scale": {"domain": list(range(n_rows)), "paddingInner": 0.06}}
-    tooltip = [charts.tip("name_fi", "Kunta"), charts.tip("arvo", "Arvo"),
-               charts.tip("viidennes", "Viidennes")]
+    tooltip = [charts.tip("name", _("Kunta")), charts.tip("arvo", _("Arvo")),
+               charts.tip("viidennes", _("Viidennes"))]
     fill = {"field": "viidennes", "type": "nominal", "title": charts.wrap(legend_title, 34, 4),
             "scale": {"domain": labels, "range": [*QUINTILE_COLORS, NO_DATA_COLOR]},
             "legend": {"orient": "right", "symbolStrokeColor": "#6B6B6B",

@@ -27,7 +27,8 @@ from babel.messages.pofile import read_po
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANGUAGE = "fi"
 LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
-# The catalogue domains: one per dashboard layer (a module's strings live in its layer's).
+# The catalogue domains: one per dashboard layer (a module's strings live in its layer's;
+# app.py's in views, data.py's warehouse messages in i18n).
 DOMAINS = ("views", "ui", "reports", "charts", "model", "i18n")
 LOCALE_DIR = Path(__file__).resolve().parent / "locales"
 

@@ -158,8 +158,9 @@ def build(group_id: str, group_name: str, ctx: situation.Context, sit: situation
 
 # --- the compact indicator table -----------------------------------------------------------
 
-TABLE_HEADERS = ("Indikaattori", "Vuosi", "Ryhmä", "95 %:n väli", "Alue", "vs. alue",
-                 "Koko maa", "vs. maa", "Suunta")
+# The keys of table_rows (Finnish); a renderer shows _(header).
+TABLE_HEADERS = (N_("Indikaattori"), N_("Vuosi"), N_("Ryhmä"), N_("95 %:n väli"), N_("Alue"),
+                 N_("vs. alue"), N_("Koko maa"), N_("vs. maa"), N_("Suunta"))
 
 
 def _missing(v) -> bool:
@@ -176,7 +177,7 @@ def table_rows(part: pd.DataFrame, benchmark: str = "area") -> list[dict]:
         out.append({
             "Indikaattori": r["name"],
             "Vuosi": str(r["year"]) if r["year"] else "–",
-            "Ryhmä": "vain alue" if r["county_only"] else number(r["value"], d),
+            "Ryhmä": _("vain alue") if r["county_only"] else number(r["value"], d),
             "95 %:n väli": interval(r["lo"], r["hi"], d),
             "Alue": number(bench, d),
             "vs. alue": outcome_name(r["outcome_area"]),

@@ -83,7 +83,7 @@ def facts(ind: Mapping, years_in_warehouse: tuple[int, int] | None) -> list[tupl
     return [
         (_("Tuottaja"), str(ind.get("producer") or "–")),
         (_("Yksikkö"), unit_name(ind.get("unit"))),
-        (_("Suunta"), polarity_name(ind.get('polarity'))),
+        (_("Hyvä suunta"), polarity_name(ind.get('polarity'))),
         (_("Tiedot päivitetty"), day(ind.get("data_updated"))),
         (_("Vuodet Sotkanetissa"), rng),
         (_("Vuodet tietovarastossa"), held),

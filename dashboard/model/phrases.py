@@ -149,7 +149,7 @@ def explanation(row, indicator, benchmark: str) -> list[tuple[str, str]]:
         (_("Tulos"), outcome_name(outcome)),
         (_("Menetelmä"), _("{method}; vertailuarvo välin sisällä = samaa tasoa",
                            method=method_name(row["method"]))),
-        (_("Suunta"), polarity_name(row['polarity'])),
+        (_("Hyvä suunta"), polarity_name(row['polarity'])),
         (_("Kehityssuunta"), trend_clause(row) + _chi2_text(row)),
         (_("Osoittaja (tapauksia yhteensä)"),
          number(row["abs_value"], 0) if not math.isnan(row["abs_value"]) else _("ei julkaistu")),

@@ -47,10 +47,10 @@ def overview_chart_specs(sit: situation.Situation, priority: str, benchmark: str
     part = sit.rows[sit.rows["priority"] == priority]
     if part.empty:
         return None
-    labels = {"group": "Ryhmä", "area": area_name, "country": "Koko maa"}
+    labels = {"area": area_name}  # group and country: the charts' own labels, translated
     members = sit.members[sit.members["indicator_id"].isin(part["indicator_id"])]
-    bench_label = ("koko maa" if benchmark == "country"
-                   else benchmark_name(part['benchmark_label'].iloc[0]))
+    bench_label = benchmark_name("country" if benchmark == "country"
+                                 else part["benchmark_label"].iloc[0])
     return (overview_charts.trend_small_multiples(sit.series, part, labels),
             overview_charts.member_dots(members, part, bench_label, benchmark=benchmark))
 

@@ -1,8 +1,12 @@
-"""The compare page's table: the same rows on screen (Finnish text) and in the downloads.
+"""The compare page's table: the same rows on screen (text) and in the downloads.
 
 The download holds the same rows and values as the screen, machine-readable: the screen's
 one "95 %:n väli" text column is two numeric columns there (COL_LO, COL_HI), numbers are
 numbers rounded to the decimals shown, and the quintile is an integer on both.
+
+The COL_* names are the Finnish source texts of the column headers (marked with N_): the
+frames are built with `_()` of them, so their headers (on screen and in the CSV/Parquet
+files) are in the current language; `column(COL_…)` is a header of the current language.
 """
 
 from __future__ import annotations
@@ -13,17 +17,23 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n import catalog
-from dashboard.i18n.catalog import outcome_name
+from dashboard.i18n.catalog import N_, _, outcome_name
 from dashboard.model.comparison import rank_text
 from dashboard.reports import tables
 
-COL_NAME, COL_MUNI, COL_YEAR = "Indikaattori", "Kunta", "Vuosi"
-COL_VALUE, COL_LO, COL_HI = "Arvo", "95 %:n väli, alaraja", "95 %:n väli, yläraja"
-COL_CI = "95 %:n väli"  # screen only: "lo–hi"
-COL_BENCH, COL_BENCH_WHERE, COL_OUTCOME = "Vertailuarvo", "Vertailukohta", "Vertailu"
-COL_RANK_AREA, COL_RANK_COUNTRY = "Sija alueen kunnista", "Sija koko maan kunnista"
-COL_QUINTILE = "Viidennes alueen kunnista"
+COL_NAME, COL_MUNI, COL_YEAR = N_("Indikaattori"), N_("Kunta"), N_("Vuosi")
+COL_VALUE = N_("Arvo")
+COL_LO, COL_HI = N_("95 %:n väli, alaraja"), N_("95 %:n väli, yläraja")
+COL_CI = N_("95 %:n väli")  # screen only: "lo–hi"
+COL_BENCH, COL_BENCH_WHERE, COL_OUTCOME = N_("Vertailuarvo"), N_("Vertailukohta"), N_("Vertailu")
+COL_RANK_AREA, COL_RANK_COUNTRY = N_("Sija alueen kunnista"), N_("Sija koko maan kunnista")
+COL_QUINTILE = N_("Viidennes alueen kunnista")
 NUMBER_COLUMNS = (COL_VALUE, COL_LO, COL_HI, COL_BENCH)
+
+
+def column(col: str) -> str:
+    """A COL_* header in the current language (what the frames below are built with)."""
+    return _(col)
 
 
 def benchmark_name(label: str) -> str:
@@ -56,19 +66,20 @@ def table(rows: pd.DataFrame, country_rank: bool = True
     }
     if not country_rank:
         del columns[COL_RANK_COUNTRY]
-    frame = pd.DataFrame(columns)
+    frame = pd.DataFrame({column(c): values for c, values in columns.items()})
     decimals = rows["decimals"].astype(int).to_numpy()
-    dec_map = {c: decimals for c in NUMBER_COLUMNS}
+    dec_map = {column(c): decimals for c in NUMBER_COLUMNS}
     return tables.rounded(frame, dec_map).reset_index(drop=True), dec_map
 
 
 def screen_table(typed: pd.DataFrame, decimals: Mapping[str, Sequence[int] | int]
                  ) -> pd.DataFrame:
-    """The download table as Finnish text, its interval bounds as one "lo–hi" column."""
+    """The download table as text, its interval bounds as one "lo–hi" column."""
     text = tables.screen(typed, decimals)
+    lo_col, hi_col = column(COL_LO), column(COL_HI)
     ci = [lo if lo == "–" or hi == "–" else f"{lo}–{hi}"
-          for lo, hi in zip(text[COL_LO], text[COL_HI], strict=True)]
-    at = list(text.columns).index(COL_LO)
-    text = text.drop(columns=[COL_LO, COL_HI])
-    text.insert(at, COL_CI, ci)
+          for lo, hi in zip(text[lo_col], text[hi_col], strict=True)]
+    at = list(text.columns).index(lo_col)
+    text = text.drop(columns=[lo_col, hi_col])
+    text.insert(at, column(COL_CI), ci)
     return text

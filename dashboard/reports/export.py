@@ -3,6 +3,14 @@
 Used by the download buttons (presenter and overview pages) and by `hyte export`, which
 builds each briefing through reports.assemble straight from dashboard.data: no Streamlit
 cache, the warehouse opened read-only per query batch.
+
+Language: a file speaks the language current where it is made (`catalog.use(lang)`), or the
+`lang` given. Give it whenever the file is made outside the run that chose the language:
+Streamlit runs a download button's callable `data` on a worker thread of the server, where
+the session's language is not set (it would be Finnish). `export_groups(lang=…)` makes every
+file, names from the warehouse included, in one language (`hyte export --lang`).
+ExportError messages stay English: they are the `hyte` command's, whose other messages and
+usage errors are English too, and never reach the dashboard.
 """
 
 from __future__ import annotations
@@ -11,13 +19,14 @@ import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
 import vl_convert
 
 from dashboard import data
+from dashboard.i18n import catalog, names
 from dashboard.i18n.formatting import built_text
 from dashboard.model.briefing import Briefing
 from dashboard.reports import assemble, slides
@@ -42,32 +51,42 @@ def exported_now() -> str:
     return built_text(datetime.now(UTC).isoformat(timespec="seconds"))
 
 
-def html_bytes(b: Briefing, exported_at: str | None = None) -> bytes:
-    return html_report.render(b, vega_bundle(), exported_at or exported_now()).encode("utf-8")
+def _language(lang: str | None):
+    """`with _language(lang):` the given language, or the current one when None."""
+    return nullcontext() if lang is None else catalog.use(lang)
 
 
-def pdf_bytes(b: Briefing, exported_at: str | None = None) -> bytes:
-    return pdf_report.render(b, exported_at or exported_now())
+def html_bytes(b: Briefing, exported_at: str | None = None, lang: str | None = None) -> bytes:
+    with _language(lang):
+        return html_report.render(b, vega_bundle(),
+                                  exported_at or exported_now()).encode("utf-8")
+
+
+def pdf_bytes(b: Briefing, exported_at: str | None = None, lang: str | None = None) -> bytes:
+    with _language(lang):
+        return pdf_report.render(b, exported_at or exported_now())
 
 
 def chart_png(spec: dict, scale: float = PNG_SCALE) -> bytes:
     return vl_convert.vegalite_to_png(spec, scale=scale)
 
 
-def png_files(b: Briefing) -> list[tuple[str, bytes]]:
+def png_files(b: Briefing, lang: str | None = None) -> list[tuple[str, bytes]]:
     """(file name suffix, PNG) of every chart of the overview, each naming its source."""
-    names = {"trend": "kehitys", "members": "kunnat"}
+    suffixes = {"trend": "kehitys", "members": "kunnat"}  # file names stay Finnish
     out = []
-    for cid, _caption, spec in html_report.chart_specs(b):
-        kind, priority = cid.split("-", 1)
-        out.append((f"{priority}-{names[kind]}.png",
-                    chart_png(html_report.with_source(spec, b))))
+    with _language(lang):
+        for cid, _caption, spec in html_report.chart_specs(b):
+            kind, priority = cid.split("-", 1)
+            out.append((f"{priority}-{suffixes[kind]}.png",
+                        chart_png(html_report.with_source(spec, b))))
     return out
 
 
-def slide_png(b: Briefing, slide: slides.Slide) -> bytes | None:
-    spec = slides.chart_spec(b, slide)
-    return None if spec is None else chart_png(html_report.with_source(spec, b))
+def slide_png(b: Briefing, slide: slides.Slide, lang: str | None = None) -> bytes | None:
+    with _language(lang):
+        spec = slides.chart_spec(b, slide)
+        return None if spec is None else chart_png(html_report.with_source(spec, b))
 
 
 def file_stem(group_id: str) -> str:
@@ -90,12 +109,24 @@ def _warehouse(path: Path):
 
 
 def export_groups(live_path: Path, group_ids: Sequence[str] | None, formats: Iterable[str],
-                  out_dir: Path, progress: Callable[[str], None] | None = None) -> list[Path]:
+                  out_dir: Path, progress: Callable[[str], None] | None = None,
+                  lang: str | None = None) -> list[Path]:
     """Write the chosen formats for the chosen groups (None = every group) into `out_dir`.
 
-    Files: <group>.html, <group>.pdf, <group>-<priority>-kehitys.png and -kunnat.png.
-    Raises ExportError (nothing written) for an unknown group, format or unreadable warehouse.
+    Files: <group>.html, <group>.pdf, <group>-<priority>-kehitys.png and -kunnat.png, all in
+    `lang` (fi, sv, en; default: the current language) with the warehouse's names in it.
+    Raises ExportError (nothing written) for an unknown group, format, language or
+    unreadable warehouse.
     """
+    if lang is not None and lang not in catalog.LANGUAGES:
+        raise ExportError(f"unknown language {lang!r}; choose from "
+                          f"{', '.join(catalog.LANGUAGES)}")
+    with _language(lang):
+        return _export_groups(live_path, group_ids, formats, out_dir, progress)
+
+
+def _export_groups(live_path: Path, group_ids: Sequence[str] | None, formats: Iterable[str],
+                   out_dir: Path, progress: Callable[[str], None] | None) -> list[Path]:
     progress = progress or (lambda _m: None)
     formats = list(dict.fromkeys(formats))
     bad = [f for f in formats if f not in FORMATS]
@@ -105,7 +136,7 @@ def export_groups(live_path: Path, group_ids: Sequence[str] | None, formats: Ite
     with _warehouse(Path(live_path)):
         try:
             version = data.version()
-            cat = data.catalogue(version)
+            cat = names.localize(data.catalogue(version), catalog.current())
             groups = cat["groups"]
         except data.WarehouseUnavailable as exc:
             raise ExportError(str(exc)) from None
@@ -182,7 +213,20 @@ def card_html_bytes(card, exported_at: str | None = None) -> bytes:
 
 def export_cards(live_path: Path, codes: Sequence[str], formats: Iterable[str], out_dir: Path,
                  group_ids: Sequence[str] | None = None,
-                 progress: Callable[[str], None] | None = None) -> list[Path]:
+                 progress: Callable[[str], None] | None = None,
+                 lang: str | None = None) -> list[Path]:
+    """Municipality cards in `lang` (fi, sv, en; default: the current language); see
+    _export_cards."""
+    if lang is not None and lang not in catalog.LANGUAGES:
+        raise ExportError(f"unknown language {lang!r}; choose from "
+                          f"{', '.join(catalog.LANGUAGES)}")
+    with _language(lang):
+        return _export_cards(live_path, codes, formats, out_dir, group_ids, progress)
+
+
+def _export_cards(live_path: Path, codes: Sequence[str], formats: Iterable[str], out_dir: Path,
+                  group_ids: Sequence[str] | None,
+                  progress: Callable[[str], None] | None) -> list[Path]:
     """Write municipality cards: `codes` are official codes or 'all'.
 
     Files: kuntakortti-<code>-<name>.pdf/.html per municipality; with 'all' also
@@ -191,7 +235,6 @@ def export_cards(live_path: Path, codes: Sequence[str], formats: Iterable[str], 
     only those groups' municipalities and set PDFs. Raises ExportError (nothing written) for
     an unknown code, group or format or an unreadable warehouse.
     """
-    from dashboard.i18n import names
     from dashboard.i18n.catalog import _, current
     from dashboard.reports import kuntakortti_assemble as cards_assemble
 

@@ -3,7 +3,8 @@
 Pure: a Briefing and the Vega JavaScript bundle in, a string out. Styles, data and the
 Vega/Vega-Lite/vega-embed libraries are inlined (vl-convert ships the bundle offline);
 every outside string goes through html.escape and the chart specs are JSON with '<', '>'
-and '&' escaped, so no indicator name can close the script element.
+and '&' escaped, so no indicator name can close the script element. The page speaks the
+current language: its texts are translated when it is rendered and `<html lang>` says which.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from html import escape
 
 from dashboard.charts import base as charts
 from dashboard.charts import overview as overview_charts
-from dashboard.i18n.catalog import _
+from dashboard.i18n.catalog import N_, _, current
 from dashboard.i18n.notices import demo_banner, source_line
 from dashboard.model import briefing
 from dashboard.model.briefing import Briefing
@@ -50,25 +51,30 @@ footer { margin-top: 36px; border-top: 1px solid var(--line); padding-top: 8px;
          color: var(--muted); font-size: 0.9rem; }
 @media print { .chart { break-inside: avoid; } h2 { break-before: auto; } }
 """
+# briefing.TABLE_HEADERS are the table's keys (Finnish); their display text is _(header).
 NUMERIC = {"Vuosi", "Ryhmä", "95 %:n väli", "Alue", "Koko maa"}
+PRODUCT = N_("HYTE-tilannekuva")  # the dashboard's name; translated where shown
 TEXT_ON = {"better": "#ffffff"}
 
 
 def chart_specs(b: Briefing) -> list[tuple[str, str, dict]]:
     """(element id, caption, spec) of every chart: per priority the trends and the members."""
     out = []
-    labels = b.chart_labels()
+    # The area's name; the group and country labels are the charts' own, translated.
+    labels = {"area": b.area_name}
     for story in b.stories:
         if story.rows.empty:
             continue
         members = b.sit.members[b.sit.members["indicator_id"].isin(story.rows["indicator_id"])]
-        out.append((f"trend-{story.priority}", f"{story.name}: kehitys",
+        trend = _("{priority}: kehitys", priority=story.name)
+        spread = _("{priority}: kunnat vertailussa", priority=story.name)
+        out.append((f"trend-{story.priority}", trend,
                     charts.scaled_spec(overview_charts.trend_small_multiples(
-                        b.sit.series, story.rows, labels, title=f"{story.name}: kehitys"), 1.0)))
-        out.append((f"members-{story.priority}", f"{story.name}: kunnat vertailussa",
+                        b.sit.series, story.rows, labels, title=trend), 1.0)))
+        out.append((f"members-{story.priority}", spread,
                     charts.scaled_spec(overview_charts.member_dots(
                         members, story.rows, b.benchmark_name, benchmark=b.benchmark,
-                        title=f"{story.name}: kunnat vertailussa"), 1.0)))
+                        title=spread), 1.0)))
     return out
 
 
@@ -81,7 +87,7 @@ def with_source(spec: dict, b: Briefing) -> dict:
     sub = [sub] if isinstance(sub, str) else list(sub)
     line = source_line() + " " + _("Tietovarasto koottu: {built}.", built=b.stamp.built_at)
     if b.is_demo:
-        line += " DEMOAINEISTO, luvut eivät ole todellisia."
+        line += " " + _("DEMOAINEISTO, luvut eivät ole todellisia.")
     title["subtitle"] = sub + [line]
     spec["title"] = title
     return spec
@@ -93,7 +99,7 @@ def _script_json(value) -> str:
 
 
 def _table(rows: list[dict]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in briefing.TABLE_HEADERS)
+    head = "".join(f"<th>{escape(_(h))}</th>" for h in briefing.TABLE_HEADERS)
     body = []
     for r in rows:
         cells = []
@@ -108,6 +114,15 @@ def _table(rows: list[dict]) -> str:
             cells.append(f"<td{cls}{style}>{escape(str(r[h]))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _small_members(rows) -> list[str]:
+    """The priority's small member municipalities, named once (the note under its table)."""
+    names = set()
+    for text in rows["small_members"] if "small_members" in rows else ():
+        if isinstance(text, str) and text:
+            names.update(n.strip() for n in text.split(","))
+    return sorted(names)
 
 
 def _challenge_tone(row: dict) -> str:
@@ -125,25 +140,27 @@ def render(b: Briefing, js_bundle: str, exported_at: str) -> str:
     if b.is_demo:
         parts.append(f'<p class="demo">{escape(demo_banner())}</p>')
     parts.append(f"<h1>{escape(b.group_name)}</h1>")
-    facts = [("Kunnat", ", ".join(b.members)), ("Väestö", b.population_text()),
-             ("Tiedot vuosilta", b.vintage_text() or "–"),
-             ("Tietovarasto koottu", b.stamp.built_at), ("Tiedosto tehty", exported_at)]
+    facts = [(_("Kunnat"), ", ".join(b.members)), (_("Väestö"), b.population_text()),
+             (_("Tiedot vuosilta"), b.vintage_text() or "–"),
+             (_("Tietovarasto koottu"), b.stamp.built_at), (_("Tiedosto tehty"), exported_at)]
     parts.append('<dl class="facts">' + "".join(
         f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts) + "</dl>")
     parts.append(f'<p class="method">{escape(briefing.method_note(b)[1])} '
-                 f'Värit: sininen parempi, keltainen samaa tasoa, oranssi heikompi, violetti '
-                 f'korkeampi/matalampi (ei hyvä–huono-suuntaa), harmaa ei verrattu.</p>')
+                 + escape(_("Värit: sininen parempi, keltainen samaa tasoa, oranssi heikompi, "
+                            "violetti korkeampi/matalampi (ei hyvä–huono-suuntaa), harmaa ei "
+                            "verrattu.")) + "</p>")
 
-    parts.append("<h2>Keskeiset ilmiöt</h2><div class=\"phenomena\">")
+    parts.append(f"<h2>{escape(_('Keskeiset ilmiöt'))}</h2><div class=\"phenomena\">")
     for story in b.stories:
-        parts.append(f"<section><h3>{escape(story.name)}</h3><strong>Vahvuudet</strong>")
+        parts.append(f"<section><h3>{escape(story.name)}</h3>"
+                     f"<strong>{escape(_('Vahvuudet'))}</strong>")
         parts.append(f"<ul>{_points(b, story.strengths, lambda r: 'strength')}</ul>"
                      if story.strengths else
-                     '<p class="none">Ei tilastollisesti selviä vahvuuksia.</p>')
-        parts.append("<strong>Haasteet</strong>")
+                     f'<p class="none">{escape(_("Ei tilastollisesti selviä vahvuuksia."))}</p>')
+        parts.append(f"<strong>{escape(_('Haasteet'))}</strong>")
         parts.append(f"<ul>{_points(b, story.challenges, _challenge_tone)}</ul>"
                      if story.challenges else
-                     '<p class="none">Ei tilastollisesti selviä haasteita.</p>')
+                     f'<p class="none">{escape(_("Ei tilastollisesti selviä haasteita."))}</p>')
         parts.append("</section>")
     parts.append("</div>")
 
@@ -153,28 +170,33 @@ def render(b: Briefing, js_bundle: str, exported_at: str) -> str:
             continue
         parts.append(f"<h2>{escape(story.name)}</h2>")
         parts.append(_table(briefing.table_rows(story.rows, b.benchmark)))
-        notes = sorted({n for r in story.rows.to_dict("records")
-                        for n in briefing.small_number_notes(r) if n.startswith("Pienet")})
-        parts.append(f'<p class="note">Alue = {escape(b.benchmark_name)}. Luvut indikaattorin '
-                     f'omassa yksikössä. Värit: 95 %:n luottamusvälin vertailu. '
-                     f'{escape(" ".join(notes))}</p>')
+        note = _("Alue = {benchmark}. Luvut indikaattorin omassa yksikössä. Värit: 95 %:n "
+                 "luottamusvälin vertailu.", benchmark=b.benchmark_name)
+        smalls = _small_members(story.rows)
+        if smalls:
+            note += " " + charts.small_municipalities_note(smalls)
+        parts.append(f'<p class="note">{escape(note)}</p>')
         for kind in ("trend", "members"):
             cid = f"{kind}-{story.priority}"
             if cid in chart_ids:
                 parts.append(f'<div class="chart" id="{cid}" role="img" '
                              f'aria-label="{escape(story.name)}"></div>')
 
+    made = _("Tiedosto tehty {exported} ({product}).", exported=exported_at, product=_(PRODUCT))
     parts.append("<footer>" + "<br>".join(escape(line) for line in b.stamp.lines())
-                 + f"<br>Tiedosto tehty {escape(exported_at)} (HYTE-tilannekuva).</footer>")
+                 + f"<br>{escape(made)}</footer>")
     payload = _script_json({cid: spec for cid, _cap, spec in specs})
-    script = ("const specs = " + payload + ";\n"
+    failed = _script_json(_("Kuvaa ei voitu piirtää:"))
+    script = ("const failed = " + failed + ";\n"
+              "const specs = " + payload + ";\n"
               "for (const [id, spec] of Object.entries(specs)) {\n"
               "  vegaEmbed('#' + id, spec, {renderer: 'svg', actions: false})\n"
               "    .catch(err => { document.getElementById(id).textContent = "
-              "'Kuvaa ei voitu piirtää: ' + err; });\n}\n")
-    return ("<!DOCTYPE html>\n<html lang=\"fi\"><head><meta charset=\"utf-8\">"
+              "failed + ' ' + err; });\n}\n")
+    title = f"{b.group_name} – {_(PRODUCT)}"
+    return (f"<!DOCTYPE html>\n<html lang=\"{escape(current())}\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{escape(b.group_name)} – HYTE-tilannekuva</title>"
+            f"<title>{escape(title)}</title>"
             f"<style>{CSS}</style>"
             f"<script>{js_bundle}</script></head><body>"
             + "\n".join(parts)

@@ -2,6 +2,8 @@
 
 Pure (no Streamlit): a Briefing in, a list of Slides out. The page only draws them, so the
 deck's shape (how many slides, which chart, which notes) is tested without a browser.
+The slides' own texts (headings, leads, labels, themes, the law) are translated when the deck
+is built, so a deck speaks the language of the run that builds it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from datetime import date
 
 from dashboard.charts import base as charts
 from dashboard.charts import overview as overview_charts
-from dashboard.i18n.catalog import _
+from dashboard.i18n.catalog import N_, _
 from dashboard.i18n.notices import source_line
 from dashboard.model import briefing
 from dashboard.model.briefing import Briefing, Story
@@ -20,19 +22,22 @@ MAX_POINTS = 3  # sentences per slide that still read from the back of a room
 
 # Law 612/2021 § 7: the county and its municipalities negotiate yearly on the goals,
 # measures, cooperation and follow-up of wellbeing and health promotion.
+# Marked texts (read at import): closing_slide translates them.
 THEMES = (
-    ("Tavoitteet", "Mitkä haasteista ovat meille yhteisiä? Mitä haluamme muuttaa seuraavan "
-                   "neljän vuoden aikana – ja kuinka paljon?"),
-    ("Toimenpiteet", "Mitä kunnat ja hyvinvointialue tekevät – kukin omalla vastuullaan ja "
-                     "yhdessä? Mitä vahvuuksista kannattaa vaalia?"),
-    ("Yhteistyö", "Keitä tarvitaan mukaan: järjestöt, seurakunnat, koulut, yritykset? Kuka "
-                  "kutsuu koolle ja missä rakenteessa?"),
-    ("Seuranta", "Millä indikaattoreilla edistymistä seurataan, ja milloin asiaan palataan "
-                 "ensi vuoden neuvottelussa?"),
+    (N_("Tavoitteet"), N_("Mitkä haasteista ovat meille yhteisiä? Mitä haluamme muuttaa "
+                          "seuraavan neljän vuoden aikana – ja kuinka paljon?")),
+    (N_("Toimenpiteet"), N_("Mitä kunnat ja hyvinvointialue tekevät – kukin omalla vastuullaan "
+                            "ja yhdessä? Mitä vahvuuksista kannattaa vaalia?")),
+    (N_("Yhteistyö"), N_("Keitä tarvitaan mukaan: järjestöt, seurakunnat, koulut, yritykset? "
+                         "Kuka kutsuu koolle ja missä rakenteessa?")),
+    (N_("Seuranta"), N_("Millä indikaattoreilla edistymistä seurataan, ja milloin asiaan "
+                        "palataan ensi vuoden neuvottelussa?")),
 )
-LAW = ("Laki sosiaali- ja terveydenhuollon järjestämisestä (612/2021) 7 §: hyvinvointialue ja "
-       "sen kunnat neuvottelevat vuosittain hyvinvoinnin ja terveyden edistämisen "
-       "tavoitteista, toimenpiteistä, yhteistyöstä ja seurannasta.")
+LAW = N_("Laki sosiaali- ja terveydenhuollon järjestämisestä (612/2021) 7 §: hyvinvointialue "
+         "ja sen kunnat neuvottelevat vuosittain hyvinvoinnin ja terveyden edistämisen "
+         "tavoitteista, toimenpiteistä, yhteistyöstä ja seurannasta.")
+# The speaker-note label of small-number warnings (model.briefing writes it too).
+SMALL_NUMBERS = N_("Pienet luvut")
 
 
 @dataclass(frozen=True)
@@ -64,15 +69,14 @@ def _point(b: Briefing, row: dict, kind: str) -> Point:
 
 
 def title_slide(b: Briefing, today: date) -> Slide:
-    facts = [("Kunnat", ", ".join(b.members)), ("Väestö", b.population_text()),
-             ("Päivämäärä", briefing.today_text(today)),
-             ("Tiedot vuosilta", b.vintage_text() or "–"),
-             ("Tietovarasto koottu", b.stamp.built_at)]
+    facts = [(_("Kunnat"), ", ".join(b.members)), (_("Väestö"), b.population_text()),
+             (_("Päivämäärä"), briefing.today_text(today)),
+             (_("Tiedot vuosilta"), b.vintage_text() or "–"),
+             (_("Tietovarasto koottu"), b.stamp.built_at)]
     notes = [briefing.method_note(b),
-             ("Lähde ja aineisto", " ".join(b.stamp.lines()))]
-    lead = "HYTE-neuvottelu: ryhmän tilannekuva"
-    if b.is_demo:
-        lead += " – DEMOAINEISTO, luvut eivät ole todellisia"
+             (_("Lähde ja aineisto"), " ".join(b.stamp.lines()))]
+    lead = (_("HYTE-neuvottelu: ryhmän tilannekuva – DEMOAINEISTO, luvut eivät ole todellisia")
+            if b.is_demo else _("HYTE-neuvottelu: ryhmän tilannekuva"))
     return Slide("title", b.group_name, lead, tuple(facts), notes=tuple(notes))
 
 
@@ -84,20 +88,20 @@ def story_slides(b: Briefing, story: Story) -> list[Slide]:
     if not strengths and not challenges:
         rows = story.rows.to_dict("records")
         notes = [briefing.method_note(b)]
-        notes += [("Pienet luvut", n) for r in rows for n in briefing.small_number_notes(r)]
-        point = Point("plain", "Ei tilastollisesti selviä eroja vertailualueeseen: "
-                               "kuva näyttää jokaisen indikaattorin vertailun.")
-        return [Slide("priority", story.name, "Keskeiset ilmiöt", points=(point,),
+        notes += [(_(SMALL_NUMBERS), n) for r in rows for n in briefing.small_number_notes(r)]
+        point = Point("plain", _("Ei tilastollisesti selviä eroja vertailualueeseen: "
+                                 "kuva näyttää jokaisen indikaattorin vertailun."))
+        return [Slide("priority", story.name, _("Keskeiset ilmiöt"), points=(point,),
                       priority=story.priority, chart="strip",
                       indicator_ids=tuple(int(r["indicator_id"]) for r in rows),
                       notes=tuple(_dedupe(notes)))]
     if len(strengths) + len(challenges) <= MAX_POINTS:
-        parts = [("Keskeiset ilmiöt", story.strengths + story.challenges,
+        parts = [(_("Keskeiset ilmiöt"), story.strengths + story.challenges,
                   strengths + challenges)]
     else:
         parts = [(lead, rows, points) for lead, rows, points in
-                 (("Vahvuudet", story.strengths, strengths),
-                  ("Haasteet", story.challenges, challenges)) if rows]
+                 ((_("Vahvuudet"), story.strengths, strengths),
+                  (_("Haasteet"), story.challenges, challenges)) if rows]
     slides = []
     for lead, rows, points in parts:
         notes = [briefing.method_note(b)]
@@ -111,17 +115,17 @@ def story_slides(b: Briefing, story: Story) -> list[Slide]:
 
 
 def closing_slide(b: Briefing) -> Slide:
-    points = tuple(Point("theme", text, label) for label, text in THEMES)
+    points = tuple(Point("theme", _(text), _(label)) for label, text in THEMES)
     challenges = [r["name"] for s in b.stories for r in s.challenges]
     strengths = [r["name"] for s in b.stories for r in s.strengths]
-    notes = [("Laki", LAW)]
+    notes = [(_("Laki"), _(LAW))]
     if challenges:
-        notes.append(("Esityksen haasteet", "; ".join(challenges)))
+        notes.append((_("Esityksen haasteet"), "; ".join(challenges)))
     if strengths:
-        notes.append(("Esityksen vahvuudet", "; ".join(strengths)))
-    notes.append(("Vinkki", "Kirjatkaa sovitut tavoitteet ja seurantaindikaattorit "
-                            "neuvottelumuistioon; tämä näkymä on lähtökohta, ei tavoite."))
-    return Slide("closing", "Keskustellaan: neuvottelun neljä teemaa", LAW, points=points,
+        notes.append((_("Esityksen vahvuudet"), "; ".join(strengths)))
+    notes.append((_("Vinkki"), _("Kirjatkaa sovitut tavoitteet ja seurantaindikaattorit "
+                                 "neuvottelumuistioon; tämä näkymä on lähtökohta, ei tavoite.")))
+    return Slide("closing", _("Keskustellaan: neuvottelun neljä teemaa"), _(LAW), points=points,
                  notes=tuple(notes))
 
 
@@ -148,13 +152,13 @@ def chart_spec(b: Briefing, slide: Slide, scale: float = 1.0) -> dict | None:
     if slide.chart == "trend":
         # One column of panels beside the sentences (a slide has at most three).
         # A short legend so the chart fits half a 1280 px projector screen beside the notes.
-        labels = {**b.chart_labels(), "area": "Hyvinvointialue"}
-        chart = overview_charts.trend_small_multiples(b.sit.series, rows, labels, columns=1,
-                                             width=300, height=110, title="Kehitys")
+        # The series' default labels (group, "Hyvinvointialue", whole country), translated.
+        chart = overview_charts.trend_small_multiples(b.sit.series, rows, columns=1,
+                                                      width=300, height=110, title=_("Kehitys"))
     else:
         rest = rows["benchmark_label"].eq("rest_of_area").any()
-        chart = overview_charts.outcome_strip(rows, area_label="Muu alue" if rest else "Hyvinvointialue",
-                                     name_width=44)
+        chart = overview_charts.outcome_strip(
+            rows, area_label=_("Muu alue") if rest else _("Hyvinvointialue"), name_width=44)
     return charts.scaled_spec(chart, scale)
 
 
@@ -169,10 +173,10 @@ def slide_footer(b: Briefing, slide: Slide) -> str:
         if producers:
             parts.append(_("Tietojen tuottajat: {producers}.", producers=", ".join(producers)))
         if years:
-            parts.append("Tiedot vuosilta " + ", ".join(str(y) for y in years) + ".")
+            parts.append(_("Tiedot vuosilta {years}.", years=", ".join(str(y) for y in years)))
     parts.append(_("Tietovarasto koottu: {built}.", built=b.stamp.built_at))
     if b.is_demo:
-        parts.append("DEMOAINEISTO.")
+        parts.append(_("DEMOAINEISTO."))
     return " ".join(parts)
 
 
@@ -184,9 +188,10 @@ def _indicator(b: Briefing, indicator_id) -> dict:
 
 def _dedupe(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The small-municipality warning is the same for every indicator: say it once."""
+    small = {SMALL_NUMBERS, _(SMALL_NUMBERS)}  # the model's label, before and after translation
     seen, out = set(), []
     for item in items:
-        if item[0] != "Pienet luvut" or item not in seen:
+        if item[0] not in small or item not in seen:
             seen.add(item)
             out.append(item)
     return out

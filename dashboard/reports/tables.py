@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard.i18n import notices
+from dashboard.i18n.catalog import _
 from dashboard.i18n.formatting import number
 
 CSV_ENCODING = "utf-8-sig"  # the BOM makes Excel read UTF-8 (ä, ö) correctly
@@ -36,7 +37,8 @@ def rounded(frame: pd.DataFrame, decimals: Mapping[str, Sequence[int] | int]) ->
 
 
 def screen(frame: pd.DataFrame, decimals: Mapping[str, Sequence[int] | int]) -> pd.DataFrame:
-    """The same frame as Finnish text (decimal comma, NBSP thousands, '–' for missing)."""
+    """The same frame as text in the current language's format (fi, sv: decimal comma and
+    NBSP thousands; en: '1,234.5'), '–' for missing."""
     out = frame.copy()
     for col, dec in decimals.items():
         dec = np.broadcast_to(np.asarray(dec, dtype=int), (len(out),))
@@ -108,15 +110,18 @@ def read_parquet(data: bytes) -> tuple[str, pd.DataFrame]:
 
 def source_line(producers, built_at: str | None = None, demo: bool = False,
                 what: str = "") -> str:
-    """One line naming the source, licence, producers and build; no ';' (the CSV separator)."""
+    """One line naming the source, licence, producers and build; no ';' (the CSV separator).
+
+    In the current language; `what` (what the table is) comes translated from the caller.
+    """
     parts = [notices.source_line()]
     if what:
         parts.append(what.rstrip(".") + ".")
     names = sorted({str(p) for p in producers if isinstance(p, str) and p.strip()})
     if names:
-        parts.append(f"Tuottajat: {', '.join(names)}.")
+        parts.append(_("Tuottajat: {producers}.", producers=", ".join(names)))
     if built_at:
-        parts.append(f"Tietovarasto koottu {built_at}.")
+        parts.append(_("Tietovarasto koottu {built}.", built=built_at))
     if demo:
-        parts.append("DEMOAINEISTO: synteettisiä lukuja, ei todellisia tietoja.")
+        parts.append(_("DEMOAINEISTO: synteettisiä lukuja, ei todellisia tietoja."))
     return " ".join(parts).replace(CSV_SEPARATOR, ",").replace("\n", " ").replace("\r", " ")

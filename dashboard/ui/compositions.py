@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard.charts import compare as comparison_charts
 from dashboard.charts import explore as explore_charts
 from dashboard.charts import tilemap
+from dashboard.i18n import names as display_names
 from dashboard.i18n.catalog import _, current, gender_name
 from dashboard.model import briefing, comparison, explorer, situation
 from dashboard.reports import assemble, compare_table
@@ -77,7 +78,7 @@ def group_briefing(version: str, group_id: str, benchmark: str = "area") -> brie
 def area_name(version: str) -> str:
     area_id, _country_id = county_ids(version)
     regions = warehouse.regions(version)
-    return regions.set_index("region_id")["name_fi"].get(area_id, _("Keski-Suomen hyvinvointialue"))
+    return regions.set_index("region_id")["name"].get(area_id, _("Keski-Suomen hyvinvointialue"))
 
 
 def benchmark_names(version: str) -> dict[str, str]:
@@ -119,7 +120,7 @@ def _compare_charts(version: str, municipalities: tuple[int, ...],
     area_id, _country_id = county_ids(version)
     regions = warehouse.regions(version)
     munis = regions[(regions["category"] == "KUNTA") & (regions["county_id"] == area_id)]
-    names = dict(zip(munis["region_id"].astype(int), munis["name_fi"], strict=True))
+    names = dict(zip(munis["region_id"].astype(int), munis["name"], strict=True))
     order = [names[m] for m in municipalities if m in names]
     bench = benchmark_names(version)
     legend = _("Kunnan arvo vertailukohtaan nähden (95 %:n luottamusväli; harmaa = väliä ei "
@@ -131,7 +132,7 @@ def _compare_charts(version: str, municipalities: tuple[int, ...],
 def compare_tables(version: str, municipalities: tuple[int, ...],
                   indicator_ids: tuple[int, ...], benchmark: str, year: int | None,
                   gender: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the table on screen as Finnish text, the download table) of one selection."""
+    """(the table on screen as text, the download table) of one selection, headers translated."""
     return _compare_tables(version, municipalities, indicator_ids, benchmark, year, gender, lang=current())
 
 
@@ -162,7 +163,7 @@ def _series_view(version: str, indicator_id: int, region_ids: tuple[int, ...],
     # lang: only part of the key; the texts inside follow the run's language
     ind = _indicator(version, indicator_id)
     regions = warehouse.regions(version)
-    names = dict(zip(regions["region_id"].astype(int), regions["name_fi"], strict=True))
+    names = dict(zip(regions["region_id"].astype(int), regions["name"], strict=True))
     obs = pd.concat([warehouse.observations(version, region_ids, g, (indicator_id,))
                      for g in genders], ignore_index=True)
     frame = explorer.series(obs, ind, names, list(region_ids))
@@ -183,12 +184,14 @@ def _tile_view(version: str, indicator_id: int, gender: str,
     area_id, _country_id = county_ids(version)
     regions = warehouse.regions(version)
     munis = regions[(regions["category"] == "KUNTA")
-                    & (regions["county_id"] == area_id)].sort_values("name_fi")
+                    & (regions["county_id"] == area_id)].sort_values("name")
     part = warehouse.year_slice(version, (indicator_id,), gender)
     here = part[part["year"] == year]
     values = dict(zip(here["region_id"].astype(int), here["value"].astype(float), strict=True))
     tiles, unplaced = tilemap.layout(munis, values)
-    title = f"{ind['short_fi'] or ind['title_fi']}, {year} ({gender_name(gender)})"
+    title = _("{indicator}, {year} ({gender})",
+              indicator=display_names.text(ind, "short") or display_names.text(ind, "title"),
+              year=year, gender=gender_name(gender))
     legend = _("Viidennes alueen kunnista (1 = pienimmät arvot, 5 = suurimmat; suhteellinen "
                "asema, ei hyvä tai huono)")
     return tilemap.chart(tiles, int(ind["decimals"]), legend, title), unplaced

@@ -12,7 +12,11 @@ from dashboard.ui.markup import md_escape
 
 
 def unavailable(exc: Exception) -> None:
-    st.error(_("**Tietoja ei voi näyttää.** {reason}", reason=md_escape(exc)), icon=":material/error:")
+    """The warehouse's one-line reason, in the session's language."""
+    template = getattr(exc, "template", None)
+    reason = _(template, **exc.details) if template else str(exc)
+    st.error(_("**Tietoja ei voi näyttää.** {reason}", reason=md_escape(reason)),
+             icon=":material/error:")
 
 
 def open_frame(compact: bool = False) -> bool:

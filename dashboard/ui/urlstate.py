@@ -1,7 +1,8 @@
 """URL query parameters -> a valid view state, with friendly notes instead of errors.
 
 Pure: links are typed by hand, pasted from chat and mangled by mail clients, so every value
-is treated as untrusted text and never echoed back as markup.
+is treated as untrusted text and never echoed back as markup. The notes are in the
+run's language.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from dashboard.i18n.catalog import _
 from dashboard.model.comparison import BENCHMARKS, DEFAULT_PRIORITY, GENDERS
 
 PRIORITY_CHOICES = ("all", "mental_wellbeing", "everyday_safety", "active_lifestyle", "context")
@@ -41,18 +43,18 @@ def parse_overview(raw: Mapping, group_ids: Sequence[str]) -> OverviewParams:
     group = _text(raw, "group")
     if group is None or group == "":
         if group == "":
-            notes.append("Linkissä ei ollut ryhmää; näytetään ensimmäinen ryhmä.")
+            notes.append(_("Linkissä ei ollut ryhmää; näytetään ensimmäinen ryhmä."))
         group = group_ids[0]
     elif group not in group_ids:
-        notes.append("Linkin ryhmää ei tunnistettu; näytetään ensimmäinen ryhmä.")
+        notes.append(_("Linkin ryhmää ei tunnistettu; näytetään ensimmäinen ryhmä."))
         group = group_ids[0]
     priority = (_text(raw, "priority") or "all").lower()
     if priority not in PRIORITY_CHOICES:
-        notes.append("Linkin painopistettä ei tunnistettu; näytetään kaikki painopisteet.")
+        notes.append(_("Linkin painopistettä ei tunnistettu; näytetään kaikki painopisteet."))
         priority = "all"
     benchmark = (_text(raw, "benchmark") or "area").lower()
     if benchmark not in BENCHMARK_CHOICES:
-        notes.append("Linkin vertailualuetta ei tunnistettu; vertailu hyvinvointialueeseen.")
+        notes.append(_("Linkin vertailualuetta ei tunnistettu; vertailu hyvinvointialueeseen."))
         benchmark = "area"
     return OverviewParams(group, priority, benchmark, tuple(notes))
 
@@ -64,7 +66,7 @@ def parse_slide(raw: Mapping, n_slides: int) -> tuple[int, str | None]:
         return 1, None
     if text.isascii() and text.isdigit() and 1 <= int(text) <= n_slides:
         return int(text), None
-    return 1, "Linkin diaa ei löytynyt; esitys alkaa ensimmäisestä diasta."
+    return 1, _("Linkin diaa ei löytynyt; esitys alkaa ensimmäisestä diasta.")
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,10 @@ def parse_params(raw: Mapping, group_ids: Sequence[str], years: Sequence[int]) -
         if text.isascii() and text.isdigit() and int(text) in set(years):
             year = int(text)
         else:
-            notes.append("Linkin vuotta ei löytynyt; näytetään uusin vuosi.")
+            notes.append(_("Linkin vuotta ei löytynyt; näytetään uusin vuosi."))
     gender = (_text(raw, "gender") or "total").lower()
     if gender not in GENDERS:
-        notes.append("Linkin sukupuolta ei tunnistettu; näytetään yhteensä.")
+        notes.append(_("Linkin sukupuolta ei tunnistettu; näytetään yhteensä."))
         gender = "total"
     return CompareParams(base.group, priority, base.benchmark, year, gender, tuple(notes))
 
@@ -108,4 +110,4 @@ def parse_indicator(raw: Mapping, indicator_ids: Sequence[int]) -> tuple[int | N
     text = str(value)[:20].strip()
     if text.isascii() and text.isdigit() and int(text) in set(indicator_ids):
         return int(text), None
-    return None, "Linkin indikaattoria ei löytynyt; valitse indikaattori listasta."
+    return None, _("Linkin indikaattoria ei löytynyt; valitse indikaattori listasta.")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.charts import base as charts
-from dashboard.i18n.catalog import _, gender_name, outcome_name, priority_name
+from dashboard.i18n.catalog import _, benchmark_name, gender_name, outcome_name, priority_name
 from dashboard.i18n.formatting import built_text
 from dashboard.model import comparison, phrases
 from dashboard.reports import compare_table
@@ -20,13 +20,13 @@ info = warehouse.meta(version)
 area_id, country_id = compositions.county_ids(version)
 
 group_ids = list(groups["group_id"])
-group_names = dict(zip(groups["group_id"], groups["name_fi"], strict=True))
+group_names = dict(zip(groups["group_id"], groups["name"], strict=True))
 group_members = {g: [int(m) for m in ms] for g, ms in zip(groups["group_id"], groups["members"],
                                                           strict=True)}
 munis = regions[(regions["category"] == "KUNTA") & (regions["county_id"] == area_id)]
-muni_names = dict(zip(munis["region_id"].astype(int), munis["name_fi"], strict=True))
+muni_names = dict(zip(munis["region_id"].astype(int), munis["name"], strict=True))
 muni_ids = sorted(muni_names, key=muni_names.get)
-ind_names = dict(zip(indicators["indicator_id"].astype(int), indicators["short_fi"], strict=True))
+ind_names = dict(zip(indicators["indicator_id"].astype(int), indicators["short"], strict=True))
 ind_ids = list(ind_names)
 ind_priority = dict(zip(indicators["indicator_id"].astype(int), indicators["priority"],
                         strict=True))
@@ -61,18 +61,18 @@ if "cmp_munis" not in st.session_state:
         cmp_year="latest" if state.year is None else state.year)
 
 row1 = st.columns([2, 5])
-row1[0].selectbox("Kuntaryhmä (täyttää kunnat)", group_ids, key="cmp_group",
+row1[0].selectbox(_("Kuntaryhmä (täyttää kunnat)"), group_ids, key="cmp_group",
                   format_func=group_names.get, on_change=fill_municipalities)
-chosen_munis = row1[1].multiselect("Kunnat", muni_ids, key="cmp_munis",
+chosen_munis = row1[1].multiselect(_("Kunnat"), muni_ids, key="cmp_munis",
                                    format_func=lambda r: muni_names.get(r, str(r)),
-                                   placeholder="Valitse kunnat")
+                                   placeholder=_("Valitse kunnat"))
 row2 = st.columns([2, 5])
-row2[0].selectbox("Painopiste (täyttää indikaattorit)", params.PRIORITY_CHOICES,
+row2[0].selectbox(_("Painopiste (täyttää indikaattorit)"), params.PRIORITY_CHOICES,
                   key="cmp_priority", on_change=fill_indicators,
-                  format_func=lambda p: "Kaikki indikaattorit" if p == "all" else priority_name(p))
-chosen_inds = row2[1].multiselect("Indikaattorit", ind_ids, key="cmp_inds",
+                  format_func=lambda p: _("Kaikki indikaattorit") if p == "all" else priority_name(p))
+chosen_inds = row2[1].multiselect(_("Indikaattorit"), ind_ids, key="cmp_inds",
                                   format_func=lambda i: ind_names.get(i, str(i)),
-                                  placeholder="Valitse indikaattorit")
+                                  placeholder=_("Valitse indikaattorit"))
 
 gender = st.session_state.get("cmp_gender", "total")
 obs = warehouse.year_slice(version, tuple(sorted(chosen_inds)), gender) if chosen_inds else None
@@ -83,12 +83,12 @@ if st.session_state.get("cmp_year") not in year_options:
 
 row3 = st.columns([2, 3, 3])
 year_choice = row3[0].selectbox(
-    "Vuosi", year_options, key="cmp_year",
-    format_func=lambda y: "Uusin (indikaattorikohtainen)" if y == "latest" else str(y))
+    _("Vuosi"), year_options, key="cmp_year",
+    format_func=lambda y: _("Uusin (indikaattorikohtainen)") if y == "latest" else str(y))
 benchmark = row3[1].segmented_control(
-    "Vertailukohta", params.BENCHMARK_CHOICES, key="cmp_benchmark", required=True,
-    format_func=lambda b: area_name if b == "area" else "Koko maa")
-row3[2].segmented_control("Sukupuoli", comparison.GENDERS, key="cmp_gender", required=True,
+    _("Vertailukohta"), params.BENCHMARK_CHOICES, key="cmp_benchmark", required=True,
+    format_func=lambda b: area_name if b == "area" else _("Koko maa"))
+row3[2].segmented_control(_("Sukupuoli"), comparison.GENDERS, key="cmp_gender", required=True,
                           format_func=lambda g: gender_name(g))
 
 year = None if year_choice == "latest" else int(year_choice)
@@ -101,36 +101,42 @@ st.query_params.from_dict({**query, **language.url_params()})
 
 
 # Short labels and fixed widths so the essential columns fit a 1400 px window with the
-# sidebar; the full names are the help tooltips (and the download's column names).
+# sidebar; the full names are the help tooltips (and the download's column names). Keyed
+# by the headers of this run's language, as the table is built (compare_table.column).
 C = compare_table
+col = C.column
 TABLE_COLUMNS = {
-    C.COL_NAME: st.column_config.TextColumn(width=190),
-    C.COL_MUNI: st.column_config.TextColumn(width=88),
-    C.COL_YEAR: st.column_config.TextColumn(width=50),
-    C.COL_VALUE: st.column_config.TextColumn(width=64),
-    C.COL_CI: st.column_config.TextColumn(width=96, help="95 %:n luottamusväli (alaraja–yläraja); "
-                                          "ladattavassa taulukossa kaksi lukusaraketta"),
-    C.COL_OUTCOME: st.column_config.TextColumn(
-        width=92, help="Arvo vertailukohtaan nähden 95 %:n luottamusvälillä"),
-    C.COL_BENCH: st.column_config.TextColumn(width=88, help="Vertailukohdan arvo"),
-    C.COL_RANK_AREA: st.column_config.TextColumn(
-        "Sija alue", width=72, help=C.COL_RANK_AREA + ": 1 = paras indikaattorin suunnan "
-        "mukaan (kun suuntaa ei ole, 1 = suurin arvo)"),
-    C.COL_RANK_COUNTRY: st.column_config.TextColumn(
-        "Sija maa", width=72, help=C.COL_RANK_COUNTRY + " (1 = paras, kuten yllä)"),
-    C.COL_QUINTILE: st.column_config.TextColumn(
-        "Viidennes", width=76, help=C.COL_QUINTILE + ": 1 = pienimmät arvot, 5 = suurimmat "
-        "(suhteellinen asema, ei arvio hyvästä tai huonosta)"),
-    C.COL_BENCH_WHERE: st.column_config.TextColumn(width=120),
+    col(C.COL_NAME): st.column_config.TextColumn(width=190),
+    col(C.COL_MUNI): st.column_config.TextColumn(width=88),
+    col(C.COL_YEAR): st.column_config.TextColumn(width=50),
+    col(C.COL_VALUE): st.column_config.TextColumn(width=64),
+    col(C.COL_CI): st.column_config.TextColumn(
+        width=96, help=_("95 %:n luottamusväli (alaraja–yläraja); ladattavassa taulukossa "
+                         "kaksi lukusaraketta")),
+    col(C.COL_OUTCOME): st.column_config.TextColumn(
+        width=92, help=_("Arvo vertailukohtaan nähden 95 %:n luottamusvälillä")),
+    col(C.COL_BENCH): st.column_config.TextColumn(width=88, help=_("Vertailukohdan arvo")),
+    col(C.COL_RANK_AREA): st.column_config.TextColumn(
+        _("Sija alue"), width=72, help=_(
+            "{column}: 1 = paras indikaattorin suunnan mukaan (kun suuntaa ei ole, 1 = suurin "
+            "arvo)", column=col(C.COL_RANK_AREA))),
+    col(C.COL_RANK_COUNTRY): st.column_config.TextColumn(
+        _("Sija maa"), width=72, help=_("{column} (1 = paras, kuten yllä)",
+                                        column=col(C.COL_RANK_COUNTRY))),
+    col(C.COL_QUINTILE): st.column_config.TextColumn(
+        _("Viidennes"), width=76, help=_(
+            "{column}: 1 = pienimmät arvot, 5 = suurimmat (suhteellinen asema, ei arvio "
+            "hyvästä tai huonosta)", column=col(C.COL_QUINTILE))),
+    col(C.COL_BENCH_WHERE): st.column_config.TextColumn(width=120),
 }
 
 
 def render() -> None:
     if not chosen_munis:
-        st.info("Valitse vähintään yksi kunta (tai kuntaryhmä).", icon=":material/info:")
+        st.info(_("Valitse vähintään yksi kunta (tai kuntaryhmä)."), icon=":material/info:")
         return
     if not chosen_inds:
-        st.info("Valitse vähintään yksi indikaattori (tai painopiste).", icon=":material/info:")
+        st.info(_("Valitse vähintään yksi indikaattori (tai painopiste)."), icon=":material/info:")
         return
     selection = (version, tuple(chosen_munis), tuple(chosen_inds), benchmark, year, gender)
     result = compositions.compared(*selection)
@@ -138,25 +144,32 @@ def render() -> None:
         st.info(md_escape(message), icon=":material/info:")
     rows = result.rows
     if rows.empty:
-        st.warning("Valinnoilla ei löytynyt yhtään kuntatietoa. Vaihda vuotta, sukupuolta tai "
-                   "indikaattoreita.", icon=":material/search_off:")
+        st.warning(_("Valinnoilla ei löytynyt yhtään kuntatietoa. Vaihda vuotta, sukupuolta "
+                     "tai indikaattoreita."), icon=":material/search_off:")
         return
     years_shown = sorted({int(y) for y in rows["year"]})
-    st.subheader("Yleiskuva")
-    st.caption(
-        f"Vertailukohta: {md_escape(area_name) if benchmark == 'area' else 'koko maa'}"
-        + (" (yli 30 % alueen väestöstä olevat kunnat verrataan muuhun alueeseen)"
-           if benchmark == "area" and rows["benchmark_label"].eq("rest_of_area").any() else "")
-        + f". Sukupuoli: {gender_name(gender)}. Vuodet: "
-        + ", ".join(str(y) for y in years_shown) + ". Harmaa = ei verrattu (väliä ei voi "
-        "laskea, esim. kyselyt ja indeksit).")
+    st.subheader(_("Yleiskuva"))
+    where = md_escape(area_name) if benchmark == "area" else benchmark_name("country")
+    years_text = ", ".join(str(y) for y in years_shown)
+    if benchmark == "area":
+        overview_text = _(
+            "Vertailukohta: muu hyvinvointialue eli {where} ilman kuntaa, missä sen voi laskea, "
+            "muuten {where} (taulukon vertailukohta-sarake kertoo kumpi). Sukupuoli: {gender}. "
+            "Vuodet: {years}. Harmaa = ei verrattu (väliä ei voi laskea, esim. kyselyt ja "
+            "indeksit).", where=where, gender=gender_name(gender), years=years_text)
+    else:
+        overview_text = _(
+            "Vertailukohta: {where}. Sukupuoli: {gender}. Vuodet: {years}. Harmaa = ei verrattu "
+            "(väliä ei voi laskea, esim. kyselyt ja indeksit).",
+            where=where, gender=gender_name(gender), years=years_text)
+    st.caption(overview_text)
     order = [muni_names[m] for m in chosen_munis if m in muni_names]
     heat_spec, dots_spec = compositions.compare_charts(*selection)
     st.vega_lite_chart(heat_spec)
-    with st.popover("Miten vertailu tehdään?", icon=":material/straighten:"):
+    with st.popover(_("Miten vertailu tehdään?"), icon=":material/straighten:"):
         st.markdown(phrases.method_text())
 
-    st.subheader("Taulukko")
+    st.subheader(_("Taulukko"))
     shown, typed = compositions.compare_tables(*selection)
     colors = {outcome_name(k): v for k, v in charts.OUTCOME_COLORS.items()}
     light = {outcome_name("better"), outcome_name("worse")}
@@ -166,7 +179,7 @@ def render() -> None:
             return f"background-color: {colors[v]}; color: {'white' if v in light else '#111'}"
         return ""
 
-    st.dataframe(shown.style.map(paint, subset=[compare_table.COL_OUTCOME]), hide_index=True,
+    st.dataframe(shown.style.map(paint, subset=[col(C.COL_OUTCOME)]), hide_index=True,
                  column_config={c: TABLE_COLUMNS[c] for c in shown.columns})
     st.caption(_("Sija: 1 = paras indikaattorin suunnan mukaan (kun suuntaa ei ole, 1 = suurin "
                   "arvo); tasatilanteissa sama sija. Sija ei kerro, onko ero tilastollisesti selvä."
@@ -179,14 +192,16 @@ def render() -> None:
     used = indicators[indicators["indicator_id"].isin(rows["indicator_id"].unique())]
     source = table_files.source_line(
         used["producer"], built_text(info.get("built_at")), info.get("is_demo") == "true",
-        f"Vertailu: {', '.join(order)}. Vuodet {', '.join(str(y) for y in years_shown)}")
+        _("Vertailu: {municipalities}. Vuodet {years}", municipalities=", ".join(order),
+          years=years_text))
     stem = f"hyte_vertailu_{year_choice}_{gender}"
     downloads.table_downloads(typed, source, stem, key="cmp")
-    st.caption("Lataukset sisältävät samat rivit ja arvot kuin taulukko (luottamusvälin rajat "
-               "omina lukusarakkeinaan; CSV: UTF-8, puolipiste-erotin ja desimaalipilkku "
-               "Excelille, lähde ensimmäisellä rivillä; Parquet: lähde metatiedoissa).")
+    st.caption(_("Lataukset sisältävät samat rivit ja arvot kuin taulukko (luottamusvälin "
+                 "rajat omina lukusarakkeinaan; CSV: UTF-8, puolipiste-erotin ja "
+                 "desimaalipilkku Excelille, lähde ensimmäisellä rivillä; Parquet: lähde "
+                 "metatiedoissa)."))
 
-    st.subheader("Kunnat indikaattoreittain")
+    st.subheader(_("Kunnat indikaattoreittain"))
     st.vega_lite_chart(dots_spec)
 
 

@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts import tilemap
-from dashboard.i18n.catalog import PRIORITY_ORDER, _, gender_name, priority_name
+from dashboard.i18n import names as display_names
+from dashboard.i18n.catalog import LANGUAGES, PRIORITY_ORDER, _, current, gender_name, priority_name
 from dashboard.i18n.formatting import built_text, number
 from dashboard.model import comparison, explorer
 from dashboard.reports import explore_table
@@ -21,8 +22,8 @@ info = warehouse.meta(version)
 area_id, country_id = compositions.county_ids(version)
 by_id = indicators.set_index("indicator_id", drop=False)
 munis = regions[(regions["category"] == "KUNTA") & (regions["county_id"] == area_id)].sort_values(
-    "name_fi")
-names = dict(zip(regions["region_id"].astype(int), regions["name_fi"], strict=True))
+    "name")
+names = dict(zip(regions["region_id"].astype(int), regions["name"], strict=True))
 region_options = [area_id, country_id, *munis["region_id"].astype(int)]
 
 st.title(_("Indikaattorit"))
@@ -41,37 +42,40 @@ if "exp_ind" not in st.session_state:
     st.session_state["exp_regions"] = [area_id, country_id, *first_group[:2]]
 
 cols = st.columns([4, 3, 3])
-query = cols[0].text_input("Hae nimen sanoilla (suomi, ruotsi, englanti)", key="exp_q",
-                           placeholder="esim. masennus, arbetslösa, physical")
-priorities = cols[1].multiselect("Painopiste", PRIORITY_ORDER, key="exp_priorities",
-                                 format_func=priority_name, placeholder="Kaikki")
-producers = cols[2].multiselect("Tuottaja", sorted(indicators["producer"].dropna().unique()),
-                                key="exp_producers", placeholder="Kaikki")
+query = cols[0].text_input(_("Hae nimen sanoilla (suomi, ruotsi, englanti)"), key="exp_q",
+                           placeholder=_("esim. masennus, arbetslösa, physical"))
+priorities = cols[1].multiselect(_("Painopiste"), PRIORITY_ORDER, key="exp_priorities",
+                                 format_func=priority_name, placeholder=_("Kaikki"))
+producers = cols[2].multiselect(_("Tuottaja"), sorted(indicators["producer"].dropna().unique()),
+                                key="exp_producers", placeholder=_("Kaikki"))
 found = explorer.search(indicators, query, priorities, producers)
 
 
 def render() -> None:
     if found.empty:
-        st.info("Hakuehdoilla ei löytynyt indikaattoreita. Kokeile toista sanaa tai poista "
-                "rajauksia.", icon=":material/search_off:")
+        st.info(_("Hakuehdoilla ei löytynyt indikaattoreita. Kokeile toista sanaa tai poista "
+                  "rajauksia."), icon=":material/search_off:")
         return
     options = [int(i) for i in found["indicator_id"]]
     if st.session_state.get("exp_ind") not in options:
         st.session_state["exp_ind"] = options[0]
-    iid = st.selectbox(f"Indikaattori ({len(options)} / {len(indicators)} löytyi)", options,
-                       key="exp_ind", format_func=lambda i: f"{by_id.loc[i, 'title_fi']} ({i})")
+    iid = st.selectbox(_("Indikaattori ({found} / {total} löytyi)",
+                         found=number(len(options), 0), total=number(len(indicators), 0)),
+                       options, key="exp_ind",
+                       format_func=lambda i: f"{by_id.loc[i, 'title']} ({i})")
     st.query_params.from_dict({"indicator": iid, **language.url_params()})
     ind = by_id.loc[iid].to_dict()
 
     # --- metadata --------------------------------------------------------------------------
-    st.header(md_escape(ind["title_fi"]))
-    others = [md_escape(ind.get(c)) for c in ("title_sv", "title_en")
-              if isinstance(ind.get(c), str) and ind.get(c)]
+    st.header(md_escape(display_names.text(ind, "title")))
+    # The title in the other two languages (as the warehouse holds them, unmarked).
+    others = [md_escape(ind.get(f"title_{lang}")) for lang in LANGUAGES if lang != current()
+              and isinstance(ind.get(f"title_{lang}"), str) and ind.get(f"title_{lang}").strip()]
     if others:
         st.caption(" · ".join(others))
     if ind.get("load_status") == "failed":
-        st.warning(f"Indikaattorin lataus epäonnistui: {md_escape(ind.get('load_detail'))}",
-                   icon=":material/error:")
+        st.warning(_("Indikaattorin lataus epäonnistui: {detail}",
+                     detail=md_escape(ind.get("load_detail"))), icon=":material/error:")
     obs_all = warehouse.year_slice(version, (iid,), "total")
     held = ((int(obs_all["year"].min()), int(obs_all["year"].max()))
             if not obs_all.empty else None)
@@ -79,74 +83,78 @@ def render() -> None:
     fact_cols = st.columns(4)
     for n, (label, value) in enumerate(facts):
         fact_cols[n % 4].markdown(f"**{label}**  \n{md_escape(value)}")
-    st.link_button("Indikaattori Sotkanetissa", explorer.sotkanet_url(iid),
+    st.link_button(_("Indikaattori Sotkanetissa"), explorer.sotkanet_url(iid),
                    icon=":material/open_in_new:")
+    # The description opens by itself; its label is the model's (Finnish until model
+    # translates it, then translated: both are recognised).
+    description = explorer.METADATA_TEXTS[0][0]
     for label, text in explorer.texts(ind):
-        with st.expander(label, expanded=label == "Kuvaus"):
+        with st.expander(label, expanded=label in (description, _(description))):
             st.markdown(md_escape(text))
 
     # --- time series -----------------------------------------------------------------------
-    st.subheader("Aikasarja")
+    st.subheader(_("Aikasarja"))
     c1, c2 = st.columns([5, 3])
-    chosen = c1.multiselect("Alueet", region_options, key="exp_regions",
+    chosen = c1.multiselect(_("Alueet"), region_options, key="exp_regions",
                             format_func=lambda r: names.get(r, str(r)),
-                            placeholder="Valitse alueet", max_selections=explorer.MAX_REGIONS)
-    genders = c2.multiselect("Sukupuoli", comparison.GENDERS, default=["total"],
+                            placeholder=_("Valitse alueet"), max_selections=explorer.MAX_REGIONS)
+    genders = c2.multiselect(_("Sukupuoli"), comparison.GENDERS, default=["total"],
                              key="exp_genders", format_func=lambda g: gender_name(g),
-                             placeholder="Valitse sukupuoli")
+                             placeholder=_("Valitse sukupuoli"))
     if not chosen or not genders:
-        st.info("Valitse vähintään yksi alue ja sukupuoli.", icon=":material/info:")
+        st.info(_("Valitse vähintään yksi alue ja sukupuoli."), icon=":material/info:")
     else:
         frame, series_spec = compositions.series_view(version, iid, tuple(chosen),
                                                           tuple(genders))
         if frame.empty:
             missing = [gender_name(g) for g in genders]
-            st.info(f"Valituille alueille ei ole tietoja ({', '.join(missing)}). Aikuisten "
-                    "kyselyitä julkaistaan usein vain hyvinvointialueelle ja koko maalle.",
-                    icon=":material/info:")
+            st.info(_("Valituille alueille ei ole tietoja ({genders}). Aikuisten kyselyitä "
+                      "julkaistaan usein vain hyvinvointialueelle ja koko maalle.",
+                      genders=", ".join(missing)), icon=":material/info:")
         else:
             absent = [names.get(r, str(r)) for r in chosen if r not in set(frame["region_id"])]
             if absent:
-                st.caption(f"Ei tietoja: {md_escape(', '.join(absent))}.")
+                st.caption(_("Ei tietoja: {regions}.", regions=md_escape(", ".join(absent))))
             st.vega_lite_chart(series_spec)
             typed, decimals = explore_table.series_table(frame, int(ind["decimals"]))
             st.dataframe(table_files.screen(typed, decimals), hide_index=True, height=300)
             source = table_files.source_line(
                 [ind.get("producer")], built_text(info.get("built_at")),
                 info.get("is_demo") == "true",
-                f"Indikaattori {iid}: {ind['title_fi']}")
+                _("Indikaattori {indicator_id}: {title}", indicator_id=iid,
+                  title=display_names.text(ind, "title")))
             stem = f"sotkanet_{iid}_aikasarja"
             downloads.table_downloads(typed, source, stem, key="exp")
-            st.caption("Lataukset sisältävät täsmälleen taulukon rivit (CSV: UTF-8, "
-                       "puolipiste-erotin ja desimaalipilkku Excelille; lähde ensimmäisellä "
-                       "rivillä, Parquet: lähde tiedoston metatiedoissa).")
+            st.caption(_("Lataukset sisältävät täsmälleen taulukon rivit (CSV: UTF-8, "
+                         "puolipiste-erotin ja desimaalipilkku Excelille; lähde ensimmäisellä "
+                         "rivillä, Parquet: lähde tiedoston metatiedoissa)."))
 
     # --- tile map --------------------------------------------------------------------------
-    st.subheader("Kunnat kartalla")
+    st.subheader(_("Kunnat kartalla"))
     gender = "total" if "total" in genders or not genders else genders[0]
     part = warehouse.year_slice(version, (iid,), gender)
     years = comparison.years_available(part, list(munis["region_id"].astype(int)))
     if not years:
-        st.info("Tätä indikaattoria ei julkaista kunnittain (vain hyvinvointialue ja koko "
-                "maa), joten karttaa ei voi piirtää.", icon=":material/info:")
+        st.info(_("Tätä indikaattoria ei julkaista kunnittain (vain hyvinvointialue ja koko "
+                  "maa), joten karttaa ei voi piirtää."), icon=":material/info:")
         return
     if st.session_state.get("exp_year") not in years:
         st.session_state["exp_year"] = years[0]
-    year = st.selectbox("Vuosi", years, key="exp_year")
+    year = st.selectbox(_("Vuosi"), years, key="exp_year")
     tile_spec, unplaced = compositions.tile_view(version, iid, gender, int(year))
     st.vega_lite_chart(tile_spec)
-    st.caption("Ruudut sijaitsevat suunnilleen kuntien maantieteellisillä paikoilla. Väri = "
-               "viidennes alueen kuntien arvoista tänä vuonna; se kertoo suhteellisen aseman, "
-               "ei sitä, onko arvo hyvä vai huono. Pienten kuntien luvut vaihtelevat "
-               "satunnaisesti.")
+    st.caption(_("Ruudut sijaitsevat suunnilleen kuntien maantieteellisillä paikoilla. Väri "
+                 "= viidennes alueen kuntien arvoista tänä vuonna; se kertoo suhteellisen "
+                 "aseman, ei sitä, onko arvo hyvä vai huono. Pienten kuntien luvut vaihtelevat "
+                 "satunnaisesti."))
     from dashboard.ui import card_views  # links from the tile map to every kuntakortti
     card_views.card_links(version)
     if not unplaced.empty:
-        st.caption("Kunnat, joille ruudukossa ei ole paikkaa:")
+        st.caption(_("Kunnat, joille ruudukossa ei ole paikkaa:"))
         st.dataframe(pd.DataFrame({
-            "Kunta": unplaced["name_fi"],
-            "Arvo": [number(v, int(ind["decimals"])) for v in unplaced["value"]],
-            "Viidennes": [tilemap.quintile_label(q) for q in unplaced["quintile"]]}),
+            _("Kunta"): [names.get(int(r), str(r)) for r in unplaced["region_id"]],
+            _("Arvo"): [number(v, int(ind["decimals"])) for v in unplaced["value"]],
+            _("Viidennes"): [tilemap.quintile_label(q) for q in unplaced["quintile"]]}),
             hide_index=True)
 
 

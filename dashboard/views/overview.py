@@ -1,4 +1,7 @@
-"""Ryhmän tilannekuva: the workshop opener for one municipality group (render only)."""
+"""Ryhmän tilannekuva: the workshop opener for one municipality group (render only).
+
+Every text in the run's language; the key phenomena and "why this colour" rows are the
+model's sentences (dashboard.model.phrases)."""
 
 import math
 
@@ -6,9 +9,17 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts import base as charts
-from dashboard.i18n.catalog import PRIORITY_ORDER, _, benchmark_name, outcome_name, priority_name, trend_name
+from dashboard.i18n.catalog import (
+    N_,
+    PRIORITY_ORDER,
+    _,
+    benchmark_name,
+    outcome_name,
+    priority_name,
+    trend_name,
+)
 from dashboard.i18n.formatting import interval, number
-from dashboard.model import phrases, situation
+from dashboard.model import briefing, phrases, situation
 from dashboard.ui import compositions, warehouse
 from dashboard.ui import urlstate as params
 from dashboard.ui.markup import md_escape
@@ -25,23 +36,23 @@ if "ov_group" not in st.session_state:
     st.session_state.update(ov_group=state.group, ov_priority=state.priority,
                             ov_benchmark=state.benchmark)
 
-group_names = dict(zip(groups["group_id"], groups["name_fi"], strict=True))
+group_names = dict(zip(groups["group_id"], groups["name"], strict=True))
 controls = st.columns([3, 4, 2])
-group_id = controls[0].selectbox("Kuntaryhmä", group_ids, format_func=group_names.get,
+group_id = controls[0].selectbox(_("Kuntaryhmä"), group_ids, format_func=group_names.get,
                                  key="ov_group")
 priority = controls[1].segmented_control(
-    "Painopiste", params.PRIORITY_CHOICES, key="ov_priority", required=True,
-    format_func=lambda p: "Kaikki" if p == "all" else priority_name(p))
+    _("Painopiste"), params.PRIORITY_CHOICES, key="ov_priority", required=True,
+    format_func=lambda p: _("Kaikki") if p == "all" else priority_name(p))
 benchmark = controls[2].segmented_control(
-    "Vertailu", params.BENCHMARK_CHOICES, key="ov_benchmark", required=True,
-    format_func=lambda b: "Hyvinvointialue" if b == "area" else "Koko maa")
+    _("Vertailu"), params.BENCHMARK_CHOICES, key="ov_benchmark", required=True,
+    format_func=lambda b: _("Hyvinvointialue") if b == "area" else _("Koko maa"))
 st.query_params.update(group=group_id, priority=priority, benchmark=benchmark)
 
 sit = compositions.group_situation(version, group_id, benchmark)
 ctx = compositions.group_context(version, group_id, benchmark)
 rows = sit.rows
 regions = warehouse.regions(version).set_index("region_id")
-area_name = regions.loc[ctx.area_id, "name_fi"]
+area_name = regions.loc[ctx.area_id, "name"]
 member_names = [ctx.names[m] for m in ctx.members]
 population = situation.group_population(ctx.populations, ctx.members)
 pop_year = regions.loc[list(ctx.members), "population_year"].max()
@@ -49,52 +60,63 @@ pop_year = regions.loc[list(ctx.members), "population_year"].max()
 # --- header -----------------------------------------------------------------------------
 st.title(group_names[group_id])
 vintage = situation.vintage(rows)
-st.markdown(
-    f"**Kunnat:** {md_escape(', '.join(member_names))}  \n"
-    f"**Väestö:** {number(population, 0)} asukasta"
-    + (f" ({int(pop_year)})" if pd.notna(pop_year) else "")
-    + "  \n**Tiedot vuosilta:** "
-    + " · ".join(f"{priority_name(p)} {vintage[p]}" for p in PRIORITY_ORDER
-                 if vintage.get(p)))
+members_line = _("**Kunnat:** {municipalities}",
+                  municipalities=md_escape(", ".join(member_names)))
+population_line = (
+    _("**Väestö:** {population} asukasta ({year})", population=number(population, 0),
+      year=int(pop_year)) if pd.notna(pop_year)
+    else _("**Väestö:** {population} asukasta", population=number(population, 0)))
+years_line = _("**Tiedot vuosilta:** {years}", years=" · ".join(
+    f"{priority_name(p)} {vintage[p]}" for p in PRIORITY_ORDER if vintage.get(p)))
+st.markdown("  \n".join((members_line, population_line, years_line)))
 from dashboard.ui import card_views  # noqa: E402  (links to the members' kuntakortit)
 
 card_views.card_links(version, list(ctx.members))
 shown = [p for p in PRIORITY_ORDER if priority in ("all", p)]
-large = rows["benchmark_label"].eq("rest_of_area").any()
-bench_text = ("koko maahan" if benchmark == "country" else
-              "muuhun hyvinvointialueeseen (ryhmä on yli 30 % alueen väestöstä, joten sitä ei "
-              "verrata itseensä)" if large else f"alueeseen {md_escape(area_name)}")
-st.caption(f"Ryhmän arvo on jäsenkuntien yhdistetty arvo (osoittajat ja nimittäjät yhteen). "
-           f"Vertailu {bench_text}. Värit: sininen parempi, keltainen samaa tasoa, oranssi "
-           f"heikompi, violetti korkeampi/matalampi (ei hyvä–huono-suuntaa), harmaa ei verrattu.")
-with st.popover("Miten vertailu tehdään?", icon=":material/straighten:"):
+st.caption(" ".join((
+    _("Ryhmän arvo on jäsenkuntien yhdistetty arvo viimeisimmältä vuodelta, jolta kaikilta "
+      "kunnilta on tieto (osoittajat ja nimittäjät yhteen)."),
+    _("Vertailu {comparison}.", comparison=md_escape(
+        briefing.comparison_text(benchmark, rows, area_name))),
+    _("Värit: sininen parempi, keltainen samaa tasoa, oranssi heikompi, violetti "
+      "korkeampi/matalampi (ei hyvä–huono-suuntaa), harmaa ei verrattu."))))
+with st.popover(_("Miten vertailu tehdään?"), icon=":material/straighten:"):
     st.markdown(phrases.method_text())
 
 # --- key phenomena ------------------------------------------------------------------------
-st.header("Keskeiset ilmiöt")
-st.caption("Nostot valitaan säännöllä: 99,8 %:n luottamusväli ei sisällä vertailuarvoa; "
-           "ensin ”heikompi ja heikkenevä”, sitten suurin suhteellinen ero. Enintään kolme "
-           "vahvuutta ja kolme haastetta painopistettä kohden; ei koskaan indikaattorista, "
-           "jota ei voi verrata.")
+st.header(_("Keskeiset ilmiöt"))
+st.caption(_("Nostot valitaan säännöllä: 99,8 %:n luottamusväli ei sisällä vertailuarvoa; "
+             "ensin ”heikompi ja heikkenevä”, sitten suurin suhteellinen ero. Enintään kolme "
+             "vahvuutta ja kolme haastetta painopistettä kohden; ei koskaan indikaattorista, "
+             "jota ei voi verrata."))
 cols = st.columns(3)
 for col, p in zip(cols, PRIORITY_ORDER[:3], strict=True):
     strengths, challenges = situation.highlights(rows, p)
     with col.container(border=True):
         st.subheader(priority_name(p))
-        st.markdown("**Vahvuudet**")
+        st.markdown("**" + _("Vahvuudet") + "**")
         if strengths.empty:
-            st.caption("Ei tilastollisesti selviä vahvuuksia.")
+            st.caption(_("Ei tilastollisesti selviä vahvuuksia."))
         for r in situation.records(strengths):
             st.markdown(f":blue[**●**] {md_escape(phrases.highlight_sentence(r, benchmark))}")
-        st.markdown("**Haasteet**")
+        st.markdown("**" + _("Haasteet") + "**")
         if challenges.empty:
-            st.caption("Ei tilastollisesti selviä haasteita.")
+            st.caption(_("Ei tilastollisesti selviä haasteita."))
         for r in situation.records(challenges):
             mark = ":orange[**▼**]" if r["trend"] == "worsening" else ":orange[**●**]"
             st.markdown(f"{mark} {md_escape(phrases.highlight_sentence(r, benchmark))}")
 
 
 # --- per priority ---------------------------------------------------------------------------
+# The table's headers, translated once per run (the keys of table(), TABLE_COLUMNS and style()).
+COLUMNS = {key: _(text) for key, text in {
+    "name": N_("Indikaattori"), "year": N_("Vuosi"), "value": N_("Ryhmä"),
+    "ci": N_("95 %:n väli"), "vs_area": N_("vs. alue"), "bench": N_("Alue"),
+    "vs_country": N_("vs. maa"), "country": N_("Koko maa"), "trend": N_("Suunta (5 hav.)"),
+    "spread": N_("Kunnat (pienin – suurin)"),
+}.items()}
+
+
 def outcome_cell(outcome: str) -> str:
     return outcome_name(outcome)
 
@@ -111,30 +133,30 @@ def table(part: pd.DataFrame) -> pd.DataFrame:
                   f"{r['spread_max_name']} {fmt(r['spread_max'], r)}")
         bench = r["benchmark_value"] if not math.isnan(r["benchmark_value"]) else r["area_value"]
         out.append({
-            "Indikaattori": r["name"],
-            "Vuosi": str(r["year"]) if r["year"] else "–",
-            "Ryhmä": ("vain alue" if r["county_only"] else fmt(r["value"], r)),
-            "95 %:n väli": interval(r["lo"], r["hi"], r["decimals"]),
-            "vs. alue": outcome_cell(r["outcome_area"]),
-            "Alue": fmt(bench, r),
-            "vs. maa": outcome_cell(r["outcome_country"]),
-            "Koko maa": fmt(r["country_value"], r),
-            "Suunta (5 hav.)": trend_name(r["trend"]),
-            "Kunnat (pienin – suurin)": spread,
+            COLUMNS["name"]: r["name"],
+            COLUMNS["year"]: str(r["year"]) if r["year"] else "–",
+            COLUMNS["value"]: (_("vain alue") if r["county_only"] else fmt(r["value"], r)),
+            COLUMNS["ci"]: interval(r["lo"], r["hi"], r["decimals"]),
+            COLUMNS["vs_area"]: outcome_cell(r["outcome_area"]),
+            COLUMNS["bench"]: fmt(bench, r),
+            COLUMNS["vs_country"]: outcome_cell(r["outcome_country"]),
+            COLUMNS["country"]: fmt(r["country_value"], r),
+            COLUMNS["trend"]: trend_name(r["trend"]),
+            COLUMNS["spread"]: spread,
         })
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=list(COLUMNS.values()))
 
 
 TABLE_COLUMNS = {
-    "Indikaattori": st.column_config.TextColumn(width="large"),
-    "Vuosi": st.column_config.TextColumn(width=48),
-    "Ryhmä": st.column_config.TextColumn(width=80),
-    "95 %:n väli": st.column_config.TextColumn(width=95),
-    "vs. alue": st.column_config.TextColumn(width=100),
-    "Alue": st.column_config.TextColumn(width=70),
-    "vs. maa": st.column_config.TextColumn(width=100),
-    "Koko maa": st.column_config.TextColumn(width=70),
-    "Suunta (5 hav.)": st.column_config.TextColumn(width=130),
+    COLUMNS["name"]: st.column_config.TextColumn(width="large"),
+    COLUMNS["year"]: st.column_config.TextColumn(width=48),
+    COLUMNS["value"]: st.column_config.TextColumn(width=80),
+    COLUMNS["ci"]: st.column_config.TextColumn(width=95),
+    COLUMNS["vs_area"]: st.column_config.TextColumn(width=100),
+    COLUMNS["bench"]: st.column_config.TextColumn(width=70),
+    COLUMNS["vs_country"]: st.column_config.TextColumn(width=100),
+    COLUMNS["country"]: st.column_config.TextColumn(width=70),
+    COLUMNS["trend"]: st.column_config.TextColumn(width=130),
 }
 
 
@@ -147,7 +169,7 @@ def style(frame: pd.DataFrame):
             return f"background-color: {colors[v]}; color: {text.get(v, '#111')}"
         return ""
 
-    return frame.style.map(paint, subset=["vs. alue", "vs. maa"])
+    return frame.style.map(paint, subset=[COLUMNS["vs_area"], COLUMNS["vs_country"]])
 
 
 for p in shown:
@@ -158,15 +180,16 @@ for p in shown:
     shown_table = table(part)
     st.dataframe(style(shown_table), hide_index=True, column_config=TABLE_COLUMNS,
                  height=36 * (len(shown_table) + 1) + 4)
-    st.caption("Alue = " + ("koko maa" if benchmark == "country" else
-                            benchmark_name(part['benchmark_label'].iloc[0]))
-               + ". Luvut indikaattorin omassa yksikössä (ks. nimi). Värit kuvaavat 95 %:n "
-               "luottamusvälin vertailua; harmaa = ei verrattu.")
+    st.caption(_("Alue = {area}. Luvut indikaattorin omassa yksikössä (ks. nimi). Värit "
+                 "kuvaavat 95 %:n luottamusvälin vertailua; harmaa = ei verrattu.",
+                 area=(benchmark_name("country") if benchmark == "country" else
+                       benchmark_name(part["benchmark_label"].iloc[0]))))
     smalls = sorted({s for names in part["small_members"] if names for s in names.split(", ")})
     if smalls:
-        st.caption(f"Pienet kunnat ({md_escape(', '.join(smalls))}): luvut vaihtelevat "
-                   "satunnaisesti ja luottamusvälit ovat leveitä.")
-    trend_tab, member_tab, why_tab = st.tabs(["Kehitys", "Kunnat vertailussa", "Miksi tämä väri?"])
+        st.caption(_("Pienet kunnat ({municipalities}): luvut vaihtelevat satunnaisesti ja "
+                     "luottamusvälit ovat leveitä.", municipalities=md_escape(", ".join(smalls))))
+    trend_tab, member_tab, why_tab = st.tabs(
+        [_("Kehitys"), _("Kunnat vertailussa"), _("Miksi tämä väri?")])
     trend_spec, member_spec = compositions.priority_charts(version, group_id, benchmark, p, _sit=sit)
     with trend_tab:
         st.vega_lite_chart(trend_spec)
@@ -174,12 +197,12 @@ for p in shown:
         st.vega_lite_chart(member_spec)
     with why_tab:
         options = list(part["indicator_id"])
-        chosen = st.selectbox("Indikaattori", options, key=f"why_{p}",
+        chosen = st.selectbox(_("Indikaattori"), options, key=f"why_{p}",
                               format_func=lambda i: rows.set_index("indicator_id").loc[i, "name"])
         row = part.set_index("indicator_id").loc[chosen]
         row = {**row.to_dict(), "indicator_id": chosen}
         items = phrases.explanation(row, indicators.loc[chosen].to_dict(), benchmark)
-        st.dataframe(pd.DataFrame(items, columns=["", "Arvo"]), hide_index=True)
+        st.dataframe(pd.DataFrame(items, columns=["", _("Arvo")]), hide_index=True)
 
 
 # --- downloads: the same overview as offline files (HTML, one-page PDF) -----------------------

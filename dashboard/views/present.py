@@ -34,7 +34,7 @@ st.html(PRESENTER_CSS)
 version = st.session_state["warehouse_version"]
 groups = warehouse.groups(version)
 group_ids = list(groups["group_id"])
-group_names = dict(zip(groups["group_id"], groups["name_fi"], strict=True))
+group_names = dict(zip(groups["group_id"], groups["name"], strict=True))
 
 query = st.query_params.to_dict()
 state = params.parse_overview({"group": query.get("group")} if "group" in query else {},

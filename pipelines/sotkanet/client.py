@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from urllib3.exceptions import (
 )
 from urllib3.util.retry import Retry
 
+from ..errors import LocalFileError, describe_os_error
+from ..text import printable
 from . import settings
 from .settings import GENDERS, TIMEOUT
 
@@ -135,6 +138,8 @@ class SotkanetClient:
             retry = make_retry(retry)
         self.retry = retry
         self.save_dir = Path(save_dir) if save_dir is not None else None
+        if self.save_dir is not None:
+            _writable_dir(self.save_dir, "--save-responses")
         self.stats = ClientStats()
 
         if cache_dir is False:
@@ -144,7 +149,7 @@ class SotkanetClient:
             if cache_dir is None or cache_dir is True:
                 cache_dir = settings.http_cache_dir()
             self.cache_dir = Path(cache_dir)
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            _writable_dir(self.cache_dir, "HTTP cache (HYTE_HTTP_CACHE)")
             self.session = requests_cache.CachedSession(
                 str(self.cache_dir / settings.CACHE_NAME),
                 backend="sqlite",
@@ -233,6 +238,10 @@ class SotkanetClient:
             response = self.session.get(url, params=params, timeout=self.timeout)
         except requests.RequestException as exc:
             raise SotkanetError(what, shown, self._explain(exc)) from exc
+        except (sqlite3.Error, OSError) as exc:  # the HTTP cache's SQLite file
+            raise LocalFileError(
+                f"HTTP cache {self.cache_dir}: {printable(exc)} (set HYTE_HTTP_CACHE to a "
+                "writable directory)") from None
 
         from_cache = bool(getattr(response, "from_cache", False))
         if from_cache and not getattr(response, "revalidated", False):
@@ -254,6 +263,9 @@ class SotkanetClient:
         body = response.content
         try:
             parsed = json.loads(body)
+        except RecursionError:
+            self._forget(response)
+            raise SotkanetError(what, shown, "response nests JSON too deeply to read") from None
         except ValueError as exc:
             self._forget(response)
             size = len(body)
@@ -269,7 +281,14 @@ class SotkanetClient:
                 f"got {_json_kind(type(parsed))}",
             )
         if self.save_dir is not None:
-            _write_atomic(self.save_dir / save_as, body)
+            target = self.save_dir / save_as
+            try:
+                _write_atomic(target, body)
+            except OSError as exc:
+                raise LocalFileError(
+                    f"--save-responses: cannot write {target}: "
+                    f"{exc.strerror or describe_os_error(exc)}"
+                ) from None
         return parsed
 
     def _forget(self, response: requests.Response) -> None:
@@ -341,7 +360,19 @@ def _json_kind(kind: type) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    """One line, control characters escaped (an error body may hold terminal escapes)."""
+    return printable(text)
+
+
+def _writable_dir(path: Path, what: str) -> None:
+    """Create `path` and prove a file can be written there, or stop with one line."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise LocalFileError(f"{what}: cannot write to {path}: "
+                             f"{exc.strerror or describe_os_error(exc)}") from None
 
 
 def _write_atomic(path: Path, body: bytes) -> None:

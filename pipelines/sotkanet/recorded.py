@@ -9,11 +9,36 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from .client import ClientStats, SotkanetError
 from .settings import GENDERS
+
+# One indicator's data for all of Finland over 25 years is a few MB; anything far larger is
+# not a recording (a symlink to /dev/zero, a disk image) and would exhaust memory.
+MAX_RECORDED_BYTES = 256 * 2**20
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _read_capped(path: Path, limit: int = MAX_RECORDED_BYTES) -> bytes:
+    """A regular file's bytes, at most `limit` of them (devices, FIFOs and bigger files
+    are refused before reading)."""
+    with open(path, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise _TooBig("not a regular file (a device, FIFO or socket)")
+        if st.st_size > limit:
+            raise _TooBig(f"recorded file is {st.st_size:,} bytes, over the "
+                          f"{limit // 2**20} MB limit")
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise _TooBig(f"recorded file is over the {limit // 2**20} MB limit")
+    return data
 
 
 class RecordedResponses:
@@ -50,8 +75,8 @@ class RecordedResponses:
                 continue
             try:
                 year = int(row.get("year"))
-            except (TypeError, ValueError):
-                out.append(row)
+            except (TypeError, ValueError, OverflowError):  # e.g. Infinity: the transform
+                out.append(row)  # reports (or drops) it with the rest
                 continue
             if year in wanted_years and row.get("gender") in wanted_genders:
                 out.append(row)
@@ -69,15 +94,21 @@ class RecordedResponses:
     def _read(self, what: str, relative: Path, kind: type):
         path = self.directory / relative
         try:
-            text = path.read_bytes()
+            text = _read_capped(path)
         except FileNotFoundError:
             raise SotkanetError(what, str(path), "recorded file not found") from None
         except OSError as exc:
-            raise SotkanetError(what, str(path), f"cannot read recorded file: {exc}") from exc
+            raise SotkanetError(what, str(path),
+                                f"cannot read recorded file: {exc.strerror or exc}") from None
+        except _TooBig as exc:
+            raise SotkanetError(what, str(path), str(exc)) from None
         try:
             parsed = json.loads(text)
+        except RecursionError:
+            raise SotkanetError(what, str(path),
+                                "recorded file nests JSON too deeply to read") from None
         except ValueError as exc:
-            raise SotkanetError(what, str(path), f"recorded file is not valid JSON: {exc}") from exc
+            raise SotkanetError(what, str(path), f"recorded file is not valid JSON: {exc}") from None
         if not isinstance(parsed, kind):
             expected = "array" if kind is list else "object"
             raise SotkanetError(

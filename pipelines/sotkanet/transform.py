@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..plausibility import ID_MAX, ID_MIN, YEAR_MAX, YEAR_MIN
 from .settings import COUNTRY_ID, GENDERS, KEEP_CATEGORIES
 
 
@@ -64,6 +65,11 @@ def regions_frame(
     for rid, category, row, members in parsed:
         if category not in keep or (category == "MAA" and rid != country_id):
             continue
+        if not ID_MIN <= rid <= ID_MAX:
+            # The warehouse stores 32-bit ids; never cast one onto another region.
+            raise TransformError(
+                f"regions: region id {rid} ({category}) is outside {ID_MIN}..{ID_MAX}"
+            )
         if rid in seen:
             raise TransformError(f"regions: region id {rid} appears twice")
         seen.add(rid)
@@ -186,7 +192,9 @@ def observations_frame(indicator_id: int, raw_rows: Any) -> tuple[pd.DataFrame, 
     Rows whose value is null or not a number are dropped (dropped_null). Of rows sharing a
     key (indicator, region, year, gender) the last is kept (dropped_duplicate): DuckDB
     would silently keep the first inside one INSERT. Nulls are dropped before duplicates,
-    so a later null does not hide an earlier value.
+    so a later null does not hide an earlier value. Rows whose region id is outside
+    1..2**31-1 (dropped_region_id) or whose year is outside 1900..2100 (dropped_year) are
+    dropped before any cast, and counted, so no row can land on another region.
     """
     if not isinstance(raw_rows, list):
         raise TransformError(
@@ -194,7 +202,8 @@ def observations_frame(indicator_id: int, raw_rows: Any) -> tuple[pd.DataFrame, 
             f"got {type(raw_rows).__name__}"
         )
     rows_in = len(raw_rows)
-    counts = {"rows_in": rows_in, "rows_out": 0, "dropped_null": 0, "dropped_duplicate": 0}
+    counts = {"rows_in": rows_in, "rows_out": 0, "dropped_null": 0, "dropped_duplicate": 0,
+              "dropped_region_id": 0, "dropped_year": 0}
     if rows_in == 0:
         return _empty_observations(), counts
     bad = next((i for i, r in enumerate(raw_rows) if not isinstance(r, dict)), None)
@@ -218,18 +227,17 @@ def observations_frame(indicator_id: int, raw_rows: Any) -> tuple[pd.DataFrame, 
                 f"{_short(raw_rows[i])})"
             )
 
+    # Whole numbers as floats, range-checked before any cast: an id cast to 32 bits
+    # without a check wraps (2**32 + 85 became Jyväskylä's 85).
     ind = _integers(df["indicator"], where, "indicator", raw_rows)
     other = ind != int(indicator_id)
     if other.any():
-        found = sorted(set(ind[other].tolist()))[:5]
+        found = sorted({_plain(x) for x in ind[other].tolist()})[:5]
         raise TransformError(
             f"{where}: {int(other.sum())} rows belong to another indicator ({found})"
         )
     region = _integers(df["region"], where, "region", raw_rows)
     year = _integers(df["year"], where, "year", raw_rows)
-    odd_year = (year < 1800) | (year > 2200)
-    if odd_year.any():
-        raise TransformError(f"{where}: implausible year {int(year[odd_year].iloc[0])}")
     gender = df["gender"].astype(str).str.strip().str.lower()
     unknown = ~gender.isin(GENDERS)
     if unknown.any():
@@ -237,21 +245,26 @@ def observations_frame(indicator_id: int, raw_rows: Any) -> tuple[pd.DataFrame, 
             f"{where}: unknown gender {sorted(set(df['gender'][unknown].astype(str)))[:5]}; "
             f"expected one of {GENDERS}"
         )
+    bad_region = ~region.between(ID_MIN, ID_MAX)
+    bad_year = ~year.between(YEAR_MIN, YEAR_MAX) & ~bad_region
+    counts["dropped_region_id"] = int(bad_region.sum())
+    counts["dropped_year"] = int(bad_year.sum())
+    in_range = (~bad_region & ~bad_year).to_numpy()
     value = _numbers(df["value"])
-    abs_value = _numbers(df["absValue"]) if "absValue" in df.columns else np.nan
+    abs_value = (
+        _numbers(df["absValue"])
+        if "absValue" in df.columns
+        else pd.Series(np.nan, index=df.index, dtype="float64")
+    )
 
     out = pd.DataFrame(
         {
-            "indicator_id": np.full(rows_in, int(indicator_id), dtype="int32"),
-            "region_id": region.astype("int32").to_numpy(),
-            "year": year.astype("int16").to_numpy(),
-            "gender": gender.to_numpy(dtype=object),
-            "value": value.to_numpy(dtype="float64"),
-            "abs_value": (
-                abs_value.to_numpy(dtype="float64")
-                if isinstance(abs_value, pd.Series)
-                else np.full(rows_in, np.nan)
-            ),
+            "indicator_id": np.full(int(in_range.sum()), int(indicator_id), dtype="int32"),
+            "region_id": region[in_range].astype("int32").to_numpy(),
+            "year": year[in_range].astype("int16").to_numpy(),
+            "gender": gender[in_range].to_numpy(dtype=object),
+            "value": value[in_range].to_numpy(dtype="float64"),
+            "abs_value": abs_value[in_range].to_numpy(dtype="float64"),
         }
     )
     keep = out["value"].notna()
@@ -280,7 +293,8 @@ def _empty_observations() -> pd.DataFrame:
 
 
 def _integers(col: pd.Series, where: str, key: str, raw_rows: list) -> pd.Series:
-    """Whole numbers from ints, floats or numeric strings; anything else is an error."""
+    """Whole numbers from ints, floats or numeric strings, as float64 (never cast here,
+    so nothing wraps); anything else is an error. The caller checks the range."""
     num = _numbers(col)
     bad = num.isna() | (num != np.floor(num))
     if bad.any():
@@ -289,7 +303,11 @@ def _integers(col: pd.Series, where: str, key: str, raw_rows: list) -> pd.Series
             f"{where}: '{key}' is not an integer in {int(bad.sum())} rows "
             f"(first: row #{i} {_short(raw_rows[i])})"
         )
-    return num.astype("int64")
+    return num
+
+
+def _plain(x: float) -> int | float:
+    return int(x) if abs(x) < 2**63 else x
 
 
 def _numbers(col: pd.Series) -> pd.Series:
