@@ -28,6 +28,8 @@ PAGES = Path(__file__).resolve().parent / "views"
 pages = [
     st.Page(PAGES / "overview.py", title=_("Ryhmän tilannekuva"), icon=":material/explore:",
             default=True),
+    st.Page(PAGES / "kunta.py", title=_("Kuntakortti"), icon=":material/location_city:",
+            url_path="kunta"),
     st.Page(PAGES / "compare.py", title=_("Vertaile kuntia"), icon=":material/compare_arrows:",
             url_path="vertaile"),
     st.Page(PAGES / "explore.py", title=_("Indikaattorit"), icon=":material/search:",

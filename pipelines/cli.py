@@ -91,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--out", type=Path, default=Path("exports"), help="output directory")
     e.add_argument("--lang", choices=["fi", "sv", "en"], default="fi",  # catalog.LANGUAGES
                    help="language of the files (default: fi)")
+    e.add_argument("--municipality", action="append", default=None, metavar="CODE",
+                   help="municipality cards instead of group overviews: an official code "
+                        "(e.g. 179; repeat for several) or 'all' (every card, each group's "
+                        "set and the county's PDF with a contents page); formats html, pdf")
 
     b = sub.add_parser("bench", help="the benchmark command (same as python -m benchmarks)")
     b.add_argument("bench_args", nargs=argparse.REMAINDER,
@@ -253,8 +257,17 @@ def cmd_export(args) -> int:
     live = warehouse.warehouse_path()
     warehouse.check_readable(live)  # one line naming the table, column or meta row
     try:
-        written = export.export_groups(live, args.group, args.formats or ["html", "pdf"],
-                                       args.out, progress=_progress(False), lang=args.lang)
+        if args.municipality:
+            if "png" in (args.formats or []):
+                _fail("--format png is for group overviews; municipality cards are html or pdf")
+                return EXIT_USAGE
+            written = export.export_cards(live, args.municipality,
+                                          args.formats or ["html", "pdf"], args.out,
+                                          group_ids=args.group, progress=_progress(False),
+                                          lang=args.lang)
+        else:
+            written = export.export_groups(live, args.group, args.formats or ["html", "pdf"],
+                                           args.out, progress=_progress(False), lang=args.lang)
     except export.ExportError as exc:
         _fail(str(exc))
         return EXIT_FAILED

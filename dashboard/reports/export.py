@@ -172,3 +172,136 @@ def _export_groups(live_path: Path, group_ids: Sequence[str] | None, formats: It
                 written.append(path)
             progress(f"{gid}: {len(files)} file(s)")
     return written
+
+
+# --- municipality cards (kuntakortit) ---------------------------------------------------------
+# One A4 page per municipality, a PDF of a group's cards and the county's PDF (a contents
+# page, then every card in group order), and a self-contained HTML card.
+
+CARD_FORMATS = ("html", "pdf")
+COUNTY_SET_STEM = "kuntakortit"
+
+
+def card_stem(card) -> str:
+    """kuntakortti-179-jyvaskyla: the official code first, then the name in safe letters."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", card.name).encode("ascii", "ignore").decode("ascii")
+    return f"kuntakortti-{card.code}-{file_stem(plain.lower())}"
+
+
+def card_pdf_bytes(card, exported_at: str | None = None) -> bytes:
+    from dashboard.reports import kuntakortti_pdf
+
+    return kuntakortti_pdf.render(card, exported_at or exported_now())
+
+
+def card_set_pdf_bytes(cards, exported_at: str | None = None, title: str | None = None,
+                       contents=None) -> bytes:
+    """Many cards in one PDF; `contents`: (group name, cards) for a contents page first."""
+    from dashboard.reports import kuntakortti_pdf
+
+    return kuntakortti_pdf.render_set(cards, exported_at or exported_now(), title, contents)
+
+
+def card_html_bytes(card, exported_at: str | None = None) -> bytes:
+    from dashboard.reports import kuntakortti_html
+
+    return kuntakortti_html.render(card, vega_bundle(), exported_at or exported_now()).encode(
+        "utf-8")
+
+
+def export_cards(live_path: Path, codes: Sequence[str], formats: Iterable[str], out_dir: Path,
+                 group_ids: Sequence[str] | None = None,
+                 progress: Callable[[str], None] | None = None,
+                 lang: str | None = None) -> list[Path]:
+    """export_cards_here in `lang` (fi, sv, en; default: the current language)."""
+    if lang is not None and lang not in catalog.LANGUAGES:
+        raise ExportError(f"unknown language {lang!r}; choose from "
+                          f"{', '.join(catalog.LANGUAGES)}")
+    with _language(lang):
+        return export_cards_here(live_path, codes, formats, out_dir, group_ids, progress)
+
+
+def export_cards_here(live_path: Path, codes: Sequence[str], formats: Iterable[str],
+                      out_dir: Path, group_ids: Sequence[str] | None = None,
+                      progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Write municipality cards: `codes` are official codes or 'all'.
+
+    Files: kuntakortti-<code>-<name>.pdf/.html per municipality; with 'all' also
+    kuntakortit-<group>.pdf per group and, when no `group_ids` narrow it, kuntakortit.pdf
+    (the county: a contents page, then every card in group order). `group_ids` with 'all':
+    only those groups' municipalities and set PDFs. Raises ExportError (nothing written) for
+    an unknown code, group or format or an unreadable warehouse.
+    """
+    from dashboard.i18n import names
+    from dashboard.i18n.catalog import _, current
+    from dashboard.reports import kuntakortti_assemble as cards_assemble
+
+    progress = progress or (lambda _m: None)
+    formats = list(dict.fromkeys(formats))
+    bad = [f for f in formats if f not in CARD_FORMATS]
+    if bad or not formats:
+        raise ExportError(f"unknown format for municipality cards {', '.join(bad) or '(none)'}; "
+                          f"choose from {', '.join(CARD_FORMATS)}")
+    with _warehouse(Path(live_path)):
+        try:
+            version = data.version()
+            cat = names.localize(data.catalogue(version), current())
+        except data.WarehouseUnavailable as exc:
+            raise ExportError(str(exc)) from None
+        everything = any(str(c).strip().lower() == "all" for c in codes)
+        groups = cards_assemble.groups_of(cat)
+        known = [g for g, _n, _m in groups]
+        unknown = [g for g in (group_ids or []) if g not in known]
+        if unknown:
+            raise ExportError(f"unknown group id {unknown[0]!r}; known groups: "
+                              f"{', '.join(known)}")
+        if group_ids and not everything:
+            raise ExportError("--group with --municipality needs --municipality all")
+        try:
+            region_ids = cards_assemble.resolve(cat, codes)
+        except cards_assemble.UnknownMunicipality as exc:
+            raise ExportError(str(exc)) from None
+        chosen_groups = [g for g in groups if not group_ids or g[0] in group_ids]
+        if group_ids:
+            members = {m for _g, _n, ms in chosen_groups for m in ms}
+            region_ids = [r for r in region_ids if r in members]
+        try:
+            out_dir = Path(out_dir)
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ExportError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
+        exported_at = exported_now()
+        cards = cards_assemble.cards_for(version, region_ids, cat)
+        by_id = {c.region_id: c for c in cards}
+        files: list[tuple[str, Callable[[], bytes]]] = []
+        for card in cards:
+            stem = card_stem(card)
+            if "pdf" in formats:
+                files.append((f"{stem}.pdf", functools.partial(card_pdf_bytes, card, exported_at)))
+            if "html" in formats:
+                files.append((f"{stem}.html",
+                              functools.partial(card_html_bytes, card, exported_at)))
+        if everything and "pdf" in formats:
+            for gid, gname, members in chosen_groups:
+                part = [by_id[m] for m in members if m in by_id]
+                if part:
+                    title = _("{group} – kuntakortit", group=gname)
+                    files.append((f"{COUNTY_SET_STEM}-{file_stem(gid)}.pdf", functools.partial(
+                        card_set_pdf_bytes, part, exported_at, title)))
+            if not group_ids:
+                title = _("{area} – kuntakortit", area=cards[0].area_name if cards else "")
+                files.append((f"{COUNTY_SET_STEM}.pdf", functools.partial(
+                    card_set_pdf_bytes, cards, exported_at, title,
+                    cards_assemble.contents(cat, cards))))
+        written: list[Path] = []
+        for name, make in files:
+            path = out_dir / name
+            try:
+                path.write_bytes(make())
+            except OSError as exc:
+                raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+            written.append(path)
+            progress(f"{name}")
+    return written

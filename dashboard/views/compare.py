@@ -187,6 +187,8 @@ def render() -> None:
                   "suhteellinen asema, ei arvio hyvästä tai huonosta.")
                + ("" if result.country_rank_available else " " + _(
                    "Koko maan sijaa ei voi laskea: tietovarastossa on vain alueen kunnat.")))
+    from dashboard.ui import card_views  # links to the compared municipalities' kuntakortit
+    card_views.card_links(version, list(chosen_munis))
     used = indicators[indicators["indicator_id"].isin(rows["indicator_id"].unique())]
     source = table_files.source_line(
         used["producer"], built_text(info.get("built_at")), info.get("is_demo") == "true",

@@ -70,3 +70,7 @@ for r in log.itertuples():
                  _("Havaintoja"): number(r.rows, 0),
                  _("Epäonnistuneet"): ", ".join(failures) or "–"})
 st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+from dashboard.ui import card_views  # noqa: E402  (every municipality's kuntakortti)
+
+card_views.card_links(version)
