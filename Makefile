@@ -39,7 +39,7 @@ browser:
 # Message catalogues: extract every _()/N_()/ngettext() of each dashboard layer (one gettext
 # domain per layer; app.py belongs to views) and merge into the sv and en catalogues. New
 # texts arrive empty, changed ones fuzzy: translate them, then `make test` checks the result.
-I18N_DOMAINS := views ui reports charts model i18n
+I18N_DOMAINS := views ui reports charts model records i18n
 LOCALES := dashboard/i18n/locales
 i18n: setup
 	@mkdir -p $(LOCALES)/templates
