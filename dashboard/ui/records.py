@@ -17,7 +17,8 @@ import streamlit as st
 from dashboard.i18n.catalog import _, current
 from dashboard.records import access, db, schema, store, transfer, validate
 from dashboard.reports import followup as follow
-from dashboard.reports import records_demo
+from dashboard.reports import export, records_demo
+from dashboard.reports import summary as files
 from dashboard.ui import compositions, warehouse
 
 StaleRecord = store.StaleRecord
@@ -225,3 +226,35 @@ def set_status(action_id: int, expected_version: int, status: str, comment: str,
 
 def delete_action(action_id: int, expected_version: int) -> None:
     store.delete_action(identity(), action_id, expected_version, eng=db.engine())
+
+
+# --- the summary across groups (yhteenveto) -----------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _summary(version: str, url: str, revision: int, round_year: int, *, lang: str):
+    trees = _round_trees(url, revision, round_year)
+    return files.build(version, warehouse.catalogue(version), trees, round_year, export.exported_now(),
+                         rows_of=lambda r: _followup_rows(version, url, revision, r["group_id"],
+                                                          int(r["round_year"]), lang=lang))
+
+
+def summary(version: str, round_year: int):
+    return _summary(version, db.url(), revision(), int(round_year), lang=current())
+
+
+def summary_file(version: str, round_year: int, kind: str) -> bytes:
+    s = summary(version, round_year)
+    if kind == "docx":
+        return files.docx_bytes(s)
+    if kind == "pdf":
+        return files.pdf_bytes(s)
+    return files.html_text(s).encode("utf-8")
+
+
+def summary_table_names(round_year: int) -> list[str]:
+    return [f"yhteenveto-{int(round_year)}-{stem}.{ext}" for stem in files.TABLES for ext in ("csv", "parquet")]
+
+
+def summary_table(version: str, round_year: int, name: str) -> bytes:
+    return dict(files.table_files(summary(version, round_year)))[name]
