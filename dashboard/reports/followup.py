@@ -143,3 +143,37 @@ def status_text(tree: dict) -> str:
 
 def goal_heading(goal: dict) -> str:
     return _("{priority}: {goal}", priority=priority_name(goal["priority"]), goal=goal["text"])
+
+
+# --- "Viime neuvottelussa sovittiin": the presenter's slide --------------------------------------
+
+MAX_SLIDE_LINES = 7
+TONES = {"toward": "strength", "reached": "strength", "against": "challenge"}
+
+
+def last_round_slide(record: dict, rows: list[dict]):
+    """The slide that opens the next round: last round's goals and how their indicators moved.
+
+    For slides.build_deck(..., last_round=…); None when there is no record.
+    """
+    from dashboard.reports import slides
+
+    if record is None:
+        return None
+    points = []
+    for g in record["goals"]:
+        points.append(slides.Point("plain", goal_heading(g), priority_name(g["priority"])))
+        for r in (r for r in rows if r["goal_id"] == g["id"]):
+            points.append(slides.Point(TONES.get(r["verdict"], "plain"), sentence(r)))
+    shown = tuple(points[:MAX_SLIDE_LINES])
+    notes = [(_("Seurannan sääntö"), _("Muutos on selvä, kun lähtötaso jää uusimman arvon 95 %:n "
+                                        "luottamusvälin ulkopuolelle; ilman väliä ei verrattu.")),
+             (_("Toimenpiteet"), status_text(record))]
+    if len(points) > len(shown):
+        notes.append((_("Lisää"), _("Dialla {shown} riviä {total}:stä; kaikki Seuranta-sivulla.",
+                                    shown=len(shown), total=len(points))))
+    lead = _("Kierros {year}: tavoitteet ja niiden seurantaindikaattorit", year=record["round_year"])
+    if record.get("is_demo"):
+        lead += " – " + _("DEMO – keksitty esimerkkikirjaus")
+    return slides.Slide("last_round", _("Viime neuvottelussa sovittiin"), lead, points=shown,
+                        notes=tuple(notes))

@@ -258,3 +258,54 @@ def summary_table_names(round_year: int) -> list[str]:
 
 def summary_table(version: str, round_year: int, name: str) -> bytes:
     return dict(files.table_files(summary(version, round_year)))[name]
+
+
+# --- "Viime neuvottelussa sovittiin": the overview's block and the presenter's slide -------------
+
+MARKS = {"toward": ":blue[**▲**]", "reached": ":blue[**✓**]", "against": ":orange[**▼**]"}
+
+
+def last_round_slide(version: str, group_id: str):
+    """The presenter's slide of the group's last recorded negotiation (None without one)."""
+    try:
+        if not ready_quietly(version):
+            return None
+        record = latest(group_id)
+        return None if record is None else follow.last_round_slide(record, followup_rows(version, record))
+    except db.StoreUnavailable:
+        return None
+
+
+def ready_quietly(version: str) -> bool:
+    try:
+        _prepared(db.url(), version or "")
+        return True
+    except db.StoreUnavailable:
+        return False
+
+
+def last_round_block(version: str, group_id: str) -> None:
+    """The overview's opener: last round's goals and how their indicators have moved."""
+    from dashboard.i18n.catalog import priority_name
+    from dashboard.ui.markup import md_escape
+
+    if not ready_quietly(version):
+        return
+    record = latest(group_id)
+    if record is None:
+        return
+    rows = followup_rows(version, record)
+    with st.container(border=True, key="last_round"):
+        st.subheader(_("Viime neuvottelussa sovittiin (kierros {year})", year=record["round_year"]),
+                     anchor=False)
+        if record["is_demo"]:
+            st.caption(_("DEMO – keksitty esimerkkikirjaus"))
+        for g in record["goals"]:
+            st.markdown(_("**{priority}:** {goal}", priority=priority_name(g["priority"]),
+                          goal=md_escape(g["text"])))
+            for r in (r for r in rows if r["goal_id"] == g["id"]):
+                st.markdown(f"{MARKS.get(r['verdict'], ':gray[**●**]')} {md_escape(follow.sentence(r))}")
+        st.caption(_("Toimenpiteet: {statuses}. Muutos on selvä, kun lähtötaso jää uusimman arvon "
+                     "95 %:n luottamusvälin ulkopuolelle.", statuses=follow.status_text(record)))
+        st.page_link("views/followup.py", label=_("Koko seuranta"), icon=":material/monitoring:",
+                     query_params={"group": group_id, "round": str(record["round_year"])})

@@ -9,7 +9,7 @@ from dashboard.charts import base as charts
 from dashboard.i18n.catalog import PRIORITY_ORDER, _, benchmark_name, outcome_name, priority_name, trend_name
 from dashboard.i18n.formatting import interval, number
 from dashboard.model import phrases, situation
-from dashboard.ui import compositions, warehouse
+from dashboard.ui import compositions, records, warehouse
 from dashboard.ui import urlstate as params
 from dashboard.ui.markup import md_escape
 
@@ -76,6 +76,8 @@ with st.popover("Miten vertailu tehdään?", icon=":material/straighten:"):
                    " väliä, koska kerralla testataan kymmeniä indikaattoreita. Kehityssuunta "
                    "arvioidaan viiden viimeisimmän havainnon lineaarisesta trendistä (95 %). "
                    "Pienissä kunnissa välit ovat leveitä: satunnaisvaihtelu on suurta."))
+
+records.last_round_block(version, group_id)  # Viime neuvottelussa sovittiin (ui.records)
 
 # --- key phenomena ------------------------------------------------------------------------
 st.header("Keskeiset ilmiöt")
