@@ -64,3 +64,6 @@ def records_store(tmp_path_factory):
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
+
+
+from tests.records_support import postgres, store_url  # noqa: E402, F401
