@@ -72,8 +72,13 @@ def identity() -> access.Identity:
     except Exception:  # noqa: BLE001 - authentication not configured
         oidc = None
     try:
-        loopback = st.context.ip_address is None
-    except Exception:  # noqa: BLE001
+        ip = st.context.ip_address  # None: a loopback connection
+        # A server's address is text; anything else means no connection at all (AppTest's
+        # stand-in runtime), so no request from any network.
+        loopback = ip is None or not isinstance(ip, str)
+    except RuntimeError:  # no Streamlit server at all (a bare script)
+        loopback = True
+    except Exception:  # noqa: BLE001 - anything else: not known to be local
         loopback = False
     try:
         local_user = getpass.getuser()

@@ -45,7 +45,7 @@ years = sorted({y for _g, y in recorded} | {this_year}, reverse=True)
 if "neg_group" not in st.session_state:
     st.session_state["neg_group"] = query.get("group") if query.get("group") in group_ids else group_ids[0]
     wanted = str(query.get("round", ""))
-    st.session_state["neg_round"] = int(wanted) if wanted.isdigit() and int(wanted) in years else (
+    st.session_state["neg_round"] = int(wanted) if wanted.isdigit() and 2020 <= int(wanted) <= 2100 else (
         max((y for g, y in recorded if g == st.session_state["neg_group"]), default=this_year))
 if st.session_state["neg_round"] not in years:
     years = sorted({*years, st.session_state["neg_round"]}, reverse=True)
@@ -185,8 +185,9 @@ def goal_editor(goal: dict | None, priority: str) -> None:
         started_version(p, goal["version"])
     pr = st.selectbox(_("Painopiste"), PRIORITIES, index=PRIORITIES.index(priority),
                       format_func=priority_name, key=f"{p}priority")
+    # No max_chars: a pasted text over the limit stays whole in the field with a message,
+    # rather than being cut silently by the browser.
     text = st.text_area(_("Tavoite"), value=(goal or {}).get("text", ""), key=f"{p}text",
-                        max_chars=rec.validate.TEXT_LIMIT,
                         placeholder=_("Esim. Nuorten mielen hyvinvointi vahvistuu."))
     chosen = st.multiselect(_("Seurantaindikaattorit (hae nimellä)"), options, default=list(current),
                             format_func=lambda i: f"{ind_names.get(i, i)} ({i})", key=f"{p}inds",
