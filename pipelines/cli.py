@@ -220,7 +220,8 @@ def _records_parser(sub) -> None:
     e.add_argument("--out", type=Path, default=None, help="file (default: standard output)")
     i = rs.add_parser("import", help="load a JSON export into an empty store")
     i.add_argument("file", type=Path)
-    b = rs.add_parser("backup", help="a consistent copy while the app runs (SQLite file; JSON for PostgreSQL)")
+    b = rs.add_parser("backup",
+                      help="a consistent copy while the app runs (SQLite file; JSON for PostgreSQL)")
     b.add_argument("--out", type=Path, default=None,
                    help="target file (default: backups/records-<time>.sqlite beside the SQLite file, "
                         "data/backups/records-<time>.json for PostgreSQL)")

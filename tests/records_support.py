@@ -49,13 +49,24 @@ class Cluster:
         if os.getuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
         data = self.dir / "data"
-        proc = self._run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                         "--no-sync")
+        proc = self._run(
+            "initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"
+        )
         if proc.returncode:
             raise RuntimeError(proc.stderr.strip()[-500:])
-        proc = self._run("pg_ctl", "-D", str(data), "-l", str(self.dir / "log"), "-w", "-t", "60",
-                         "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
-                         "start")
+        proc = self._run(
+            "pg_ctl",
+            "-D",
+            str(data),
+            "-l",
+            str(self.dir / "log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        )
         if proc.returncode:
             log = (self.dir / "log").read_text() if (self.dir / "log").exists() else ""
             raise RuntimeError((proc.stderr + log).strip()[-800:])
@@ -68,8 +79,9 @@ class Cluster:
         import psycopg
 
         name = f"hyte_{os.getpid()}_{next(_counter)}_{int(time.time() * 1000) % 100000}"
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
-                             autocommit=True) as con:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as con:
             con.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
@@ -81,8 +93,10 @@ class Cluster:
 def start_cluster() -> tuple[Cluster | None, str]:
     """(cluster, "") or (None, why it cannot start)."""
     if postgres_bin() is None:
-        return None, ("PostgreSQL is not installed (no initdb; `make test` installs Debian's "
-                      "postgresql when run as root)")
+        return None, (
+            "PostgreSQL is not installed (no initdb; `make test` installs Debian's "
+            "postgresql when run as root)"
+        )
     if os.getuid() == 0:
         try:
             pwd.getpwnam("postgres")

@@ -51,8 +51,11 @@ def test_the_demo_round_is_seeded_and_shown(records_env):
     assert "(DEMO) Nuorten mielen hyvinvointi vahvistuu" in body
     assert "lähtötaso" in body and "[95 %:" in body
     assert "Matalan kynnyksen keskusteluapu" in body and "käynnissä" in body
-    assert [s.value for s in at.subheader][:3] == ["Mielen hyvinvointi", "Arjen turvallisuus",
-                                                    "Liikunnallinen elämäntapa"]
+    assert [s.value for s in at.subheader][:3] == [
+        "Mielen hyvinvointi",
+        "Arjen turvallisuus",
+        "Liikunnallinen elämäntapa",
+    ]
     assert at.query_params["group"] == "jamsa-keuruu" and at.query_params["round"] == "2023"
     # demo rows only in the record store; a second start does not seed twice
     assert len(store.rounds(db.engine())) == 3
@@ -166,12 +169,14 @@ def test_the_ui_write_functions_refuse_a_non_editor(records_env, monkeypatch):
     r = demo_record()
     g = r["goals"][0]
     a = g["actions"][0]
-    for write in (lambda: rec.save_negotiation("jamsa-keuruu", 2030, {}),
-                  lambda: rec.save_goal("v", r, "mental_wellbeing", "x", []),
-                  lambda: rec.delete_goal(g["id"], g["version"]),
-                  lambda: rec.save_action(g["id"], {"text": "x", "responsible_kind": "county"}),
-                  lambda: rec.set_status(a["id"], a["version"], "done", ""),
-                  lambda: rec.delete_action(a["id"], a["version"])):
+    for write in (
+        lambda: rec.save_negotiation("jamsa-keuruu", 2030, {}),
+        lambda: rec.save_goal("v", r, "mental_wellbeing", "x", []),
+        lambda: rec.delete_goal(g["id"], g["version"]),
+        lambda: rec.save_action(g["id"], {"text": "x", "responsible_kind": "county"}),
+        lambda: rec.set_status(a["id"], a["version"], "done", ""),
+        lambda: rec.delete_action(a["id"], a["version"]),
+    ):
         with pytest.raises(access.NotPermitted):
             write()
     assert demo_record() == r
@@ -184,9 +189,11 @@ def test_followup_all_groups_and_one_group(records_env):
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert specs and specs[0]["config"]["locale"]["number"]["decimal"] == ","
     frames = [d.value for d in at.dataframe]
-    assert set(frames[0]["Kuntaryhmä"]) == {"Jämsä, Keuruu, Multia, Petäjävesi ja Uurainen",
-                                           "Hankasalmi, Konnevesi, Laukaa ja Äänekoski",
-                                           "Joutsa, Luhanka ja Toivakka"}
+    assert set(frames[0]["Kuntaryhmä"]) == {
+        "Jämsä, Keuruu, Multia, Petäjävesi ja Uurainen",
+        "Hankasalmi, Konnevesi, Laukaa ja Äänekoski",
+        "Joutsa, Luhanka ja Toivakka",
+    }
     assert "Ei kirjausta kierrokselta 2023" in texts(at)
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels[:3] == ["Yhteenveto (Word)", "Yhteenveto (PDF)", "Yhteenveto (HTML)"]

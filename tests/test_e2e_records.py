@@ -7,7 +7,14 @@ import time
 
 import pytest
 
-from tests.browser_support import AppServer, copy_warehouse, launch, require_chromium, screenshot, wait_rendered
+from tests.browser_support import (
+    AppServer,
+    copy_warehouse,
+    launch,
+    require_chromium,
+    screenshot,
+    wait_rendered,
+)
 
 pytestmark = pytest.mark.browser
 URL = "/neuvottelut?group=jamsa-keuruu&round=2023"
@@ -37,8 +44,9 @@ def test_an_editor_saves_a_goal_and_a_viewer_sees_it(demo_warehouse, tmp_path, m
             screenshot(editor, "records-editor-saved")
 
             # Another session, arriving through a proxy (a forwarded-for header): read only.
-            viewer_ctx = browser.new_context(viewport={"width": 1280, "height": 720},
-                                             extra_http_headers={"X-Forwarded-For": "192.0.2.10"})
+            viewer_ctx = browser.new_context(
+                viewport={"width": 1280, "height": 720}, extra_http_headers={"X-Forwarded-For": "192.0.2.10"}
+            )
             viewer = viewer_ctx.new_page()
             viewer.on("pageerror", lambda exc: errors.append(str(exc)))
             viewer.goto(server.url + URL)

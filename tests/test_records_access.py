@@ -15,25 +15,33 @@ def clean_env(monkeypatch, tmp_path):
     monkeypatch.setenv("HYTE_CONFIG_DIR", str(tmp_path))
 
 
-@pytest.mark.parametrize("loopback, headers, oidc, env, expected", [
-    # make run: the local user on a loopback connection edits
-    (True, {}, None, {}, Identity("me", "local")),
-    # a loopback connection that came through a proxy is not the local user
-    (True, {"X-Forwarded-For": "10.0.0.5"}, None, {}, access.ANONYMOUS),
-    (True, {"X-Forwarded-Proto": "https"}, None, {}, access.ANONYMOUS),
-    # another machine on the network: read only
-    (False, {}, None, {}, access.ANONYMOUS),
-    # local editing switched off
-    (True, {}, None, {"HYTE_LOCAL_EDIT": "0"}, access.ANONYMOUS),
-    # a proxy header counts only when configured (anyone could send it)
-    (False, {"X-Forwarded-User": "mallory@example.fi"}, None, {}, access.ANONYMOUS),
-    (False, {"X-Forwarded-User": "anna@example.fi"}, None, {"HYTE_TRUSTED_USER_HEADER": "X-Forwarded-User"},
-     Identity("anna@example.fi", "proxy")),
-    # header configured but absent: not the local user either, even on loopback
-    (True, {}, None, {"HYTE_TRUSTED_USER_HEADER": "X-Forwarded-User"}, access.ANONYMOUS),
-    # st.login (OIDC)
-    (False, {}, "anna@example.fi", {}, Identity("anna@example.fi", "oidc")),
-])
+@pytest.mark.parametrize(
+    "loopback, headers, oidc, env, expected",
+    [
+        # make run: the local user on a loopback connection edits
+        (True, {}, None, {}, Identity("me", "local")),
+        # a loopback connection that came through a proxy is not the local user
+        (True, {"X-Forwarded-For": "10.0.0.5"}, None, {}, access.ANONYMOUS),
+        (True, {"X-Forwarded-Proto": "https"}, None, {}, access.ANONYMOUS),
+        # another machine on the network: read only
+        (False, {}, None, {}, access.ANONYMOUS),
+        # local editing switched off
+        (True, {}, None, {"HYTE_LOCAL_EDIT": "0"}, access.ANONYMOUS),
+        # a proxy header counts only when configured (anyone could send it)
+        (False, {"X-Forwarded-User": "mallory@example.fi"}, None, {}, access.ANONYMOUS),
+        (
+            False,
+            {"X-Forwarded-User": "anna@example.fi"},
+            None,
+            {"HYTE_TRUSTED_USER_HEADER": "X-Forwarded-User"},
+            Identity("anna@example.fi", "proxy"),
+        ),
+        # header configured but absent: not the local user either, even on loopback
+        (True, {}, None, {"HYTE_TRUSTED_USER_HEADER": "X-Forwarded-User"}, access.ANONYMOUS),
+        # st.login (OIDC)
+        (False, {}, "anna@example.fi", {}, Identity("anna@example.fi", "oidc")),
+    ],
+)
 def test_resolve(monkeypatch, loopback, headers, oidc, env, expected):
     for k, v in env.items():
         monkeypatch.setenv(k, v)

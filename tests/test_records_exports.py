@@ -16,11 +16,11 @@ from pypdf import PdfReader
 from dashboard import data
 from dashboard.i18n import names
 from dashboard.records import access, db, store
-from dashboard.reports import records_demo, summary, tables
 from dashboard.reports import followup as follow
+from dashboard.reports import records_demo, summary, tables
 from tests.warehouse_fixtures import ROOT
 
-EVIL = "=HYPERLINK(\"http://x.example\") <script>alert(1)</script>"
+EVIL = '=HYPERLINK("http://x.example") <script>alert(1)</script>'
 
 
 @pytest.fixture
@@ -48,8 +48,11 @@ def test_word_summary_reads_back(seeded):
     text = "\n".join(p.text for p in doc.paragraphs)
     cells = " ".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
     assert "HYTE-neuvottelut 2023: yhteenveto" in text
-    for group in ("Jämsä, Keuruu, Multia, Petäjävesi ja Uurainen", "Hankasalmi, Konnevesi, Laukaa ja Äänekoski",
-                  "Joutsa, Luhanka ja Toivakka"):
+    for group in (
+        "Jämsä, Keuruu, Multia, Petäjävesi ja Uurainen",
+        "Hankasalmi, Konnevesi, Laukaa ja Äänekoski",
+        "Joutsa, Luhanka ja Toivakka",
+    ):
         assert group in text
     assert "Ei kirjausta: Jyväskylä ja Muurame" in text
     assert "(DEMO) Nuorten mielen hyvinvointi vahvistuu" in text and "DEMOAINEISTO" in text
@@ -78,8 +81,11 @@ def test_html_summary_escapes_typed_text(seeded):
 def test_csv_and_parquet_tables_carry_the_source(seeded):
     s = built(seeded)
     files = dict(summary.table_files(s))
-    assert set(files) == {f"yhteenveto-2023-{t}.{e}" for t in ("tavoitteet", "toimenpiteet", "indikaattorit")
-                          for e in ("csv", "parquet")}
+    assert set(files) == {
+        f"yhteenveto-2023-{t}.{e}"
+        for t in ("tavoitteet", "toimenpiteet", "indikaattorit")
+        for e in ("csv", "parquet")
+    }
     source, frame = tables.read_csv(files["yhteenveto-2023-indikaattorit.csv"])
     assert "THL, Sotkanet" in source and "DEMOAINEISTO" in source and "kierros 2023" in source
     assert {"Lähtötaso", "Uusin arvo", "Muutos", "Arvio"} <= set(frame.columns)
@@ -105,8 +111,14 @@ def test_the_last_round_slide(seeded):
 
 
 def hyte(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "pipelines", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=180, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_records_commands(demo_warehouse, tmp_path):

@@ -29,16 +29,32 @@ def eng(store_url):
 
 
 def negotiation(eng, group="jamsa-keuruu", year=2025) -> int:
-    return store.save_negotiation(ED, group, year, {
-        "held_on": "2025-11-14", "place": "Jämsä", "notes": "muistio",
-        "participants": {"municipality": (5, "Jämsä, Keuruu"), "ngo": (2, "")}}, eng=eng)
+    return store.save_negotiation(
+        ED,
+        group,
+        year,
+        {
+            "held_on": "2025-11-14",
+            "place": "Jämsä",
+            "notes": "muistio",
+            "participants": {"municipality": (5, "Jämsä, Keuruu"), "ngo": (2, "")},
+        },
+        eng=eng,
+    )
 
 
 def goal(eng, nid, text="Nuorten mieli vahvistuu.", inds=((242, "decrease"),)) -> int:
-    return store.save_goal(ED, nid, "mental_wellbeing", text,
-                           [IndicatorChoice(i, d) for i, d in inds], KNOWN,
-                           {242: Baseline(11.9, 2023, 10.5, 13.4), 181: Baseline(9.0, 2024)},
-                           {242: "Masentuneisuus"}, eng=eng)
+    return store.save_goal(
+        ED,
+        nid,
+        "mental_wellbeing",
+        text,
+        [IndicatorChoice(i, d) for i, d in inds],
+        KNOWN,
+        {242: Baseline(11.9, 2023, 10.5, 13.4), 181: Baseline(9.0, 2024)},
+        {242: "Masentuneisuus"},
+        eng=eng,
+    )
 
 
 def test_migrations_up_from_an_empty_database(store_url):
@@ -67,18 +83,32 @@ def test_the_schema_matches_the_migrations(eng):
 def test_a_negotiation_with_goals_actions_and_partners_reads_back(eng):
     nid = negotiation(eng)
     gid = goal(eng, nid)
-    aid = store.save_action(ED, gid, {"text": "Keskusteluapu kouluihin", "responsible_kind": "county",
-                                      "resources": "2 htv", "themes": ["family_centre"],
-                                      "time_frame": "2026", "status": "ongoing",
-                                      "partners": [("MLL", "ngo"), ("Lukio", "school")]}, eng=eng)
+    aid = store.save_action(
+        ED,
+        gid,
+        {
+            "text": "Keskusteluapu kouluihin",
+            "responsible_kind": "county",
+            "resources": "2 htv",
+            "themes": ["family_centre"],
+            "time_frame": "2026",
+            "status": "ongoing",
+            "partners": [("MLL", "ngo"), ("Lukio", "school")],
+        },
+        eng=eng,
+    )
     tree = store.negotiation_tree("jamsa-keuruu", 2025, eng)
     assert tree["place"] == "Jämsä" and tree["held_on"] == "2025-11-14"
     assert [(p["kind"], p["count"]) for p in tree["participants"]] == [("municipality", 5), ("ngo", 2)]
     g = tree["goals"][0]
     assert g["text"] == "Nuorten mieli vahvistuu." and g["version"] == 1
     ind = g["indicators"][0]
-    assert (ind["indicator_id"], ind["baseline_value"], ind["baseline_year"], ind["baseline_lo"]) == \
-        (242, 11.9, 2023, 10.5)
+    assert (ind["indicator_id"], ind["baseline_value"], ind["baseline_year"], ind["baseline_lo"]) == (
+        242,
+        11.9,
+        2023,
+        10.5,
+    )
     a = g["actions"][0]
     assert a["id"] == aid and a["themes"] == ["family_centre"]
     assert [(p["organisation"], p["kind"]) for p in a["partners"]] == [("MLL", "ngo"), ("Lukio", "school")]
@@ -90,10 +120,18 @@ def test_a_negotiation_with_goals_actions_and_partners_reads_back(eng):
 def test_an_indicator_keeps_its_baseline_when_the_goal_is_edited(eng):
     nid = negotiation(eng)
     gid = goal(eng, nid)
-    store.save_goal(ED, nid, "mental_wellbeing", "Uusi teksti", [IndicatorChoice(242, "keep"),
-                    IndicatorChoice(181, "target", 8.0)], KNOWN,
-                    {242: Baseline(99.0, 2025), 181: Baseline(9.0, 2024)}, goal_id=gid,
-                    expected_version=1, eng=eng)
+    store.save_goal(
+        ED,
+        nid,
+        "mental_wellbeing",
+        "Uusi teksti",
+        [IndicatorChoice(242, "keep"), IndicatorChoice(181, "target", 8.0)],
+        KNOWN,
+        {242: Baseline(99.0, 2025), 181: Baseline(9.0, 2024)},
+        goal_id=gid,
+        expected_version=1,
+        eng=eng,
+    )
     g = store.negotiation_tree("jamsa-keuruu", 2025, eng)["goals"][0]
     by_id = {i["indicator_id"]: i for i in g["indicators"]}
     assert by_id[242]["baseline_value"] == 11.9 and by_id[242]["direction"] == "keep"
@@ -104,7 +142,9 @@ def test_an_indicator_keeps_its_baseline_when_the_goal_is_edited(eng):
 def test_every_change_is_logged_with_who_when_before_and_after(eng):
     nid = negotiation(eng)
     gid = goal(eng, nid, text="Ensin")
-    store.save_goal(ED, nid, "mental_wellbeing", "Sitten", [], KNOWN, goal_id=gid, expected_version=1, eng=eng)
+    store.save_goal(
+        ED, nid, "mental_wellbeing", "Sitten", [], KNOWN, goal_id=gid, expected_version=1, eng=eng
+    )
     store.delete_goal(ED, gid, 2, eng=eng)
     log = store.changes("goal", gid, eng)
     assert [c["operation"] for c in log] == ["insert", "update", "delete"]
@@ -130,11 +170,21 @@ def test_a_stale_save_is_refused_and_names_who_saved_first(eng):
     nid = negotiation(eng)
     gid = goal(eng, nid, text="Alku")
     other = access.Identity("toinen@example.fi", "local")
-    store.save_goal(other, nid, "mental_wellbeing", "Toisen muutos", [], KNOWN, goal_id=gid,
-                    expected_version=1, eng=eng)
+    store.save_goal(
+        other, nid, "mental_wellbeing", "Toisen muutos", [], KNOWN, goal_id=gid, expected_version=1, eng=eng
+    )
     with pytest.raises(StaleRecord, match="toinen@example.fi") as err:
-        store.save_goal(ED, nid, "mental_wellbeing", "Minun muutokseni", [], KNOWN, goal_id=gid,
-                        expected_version=1, eng=eng)
+        store.save_goal(
+            ED,
+            nid,
+            "mental_wellbeing",
+            "Minun muutokseni",
+            [],
+            KNOWN,
+            goal_id=gid,
+            expected_version=1,
+            eng=eng,
+        )
     assert err.value.current["text"] == "Toisen muutos"
     g = store.negotiation_tree("jamsa-keuruu", 2025, eng)["goals"][0]
     assert g["text"] == "Toisen muutos" and g["version"] == 2
@@ -142,8 +192,9 @@ def test_a_stale_save_is_refused_and_names_who_saved_first(eng):
         store.delete_goal(ED, gid, 1, eng=eng)
     store.delete_goal(ED, gid, 2, eng=eng)
     with pytest.raises(StaleRecord, match="poisti"):
-        store.save_goal(ED, nid, "mental_wellbeing", "Myöhässä", [], KNOWN, goal_id=gid, expected_version=2,
-                        eng=eng)
+        store.save_goal(
+            ED, nid, "mental_wellbeing", "Myöhässä", [], KNOWN, goal_id=gid, expected_version=2, eng=eng
+        )
 
 
 def test_the_same_round_cannot_be_recorded_twice(eng):
@@ -160,8 +211,17 @@ def test_two_simultaneous_saves_of_one_version_let_exactly_one_win(eng):
     def save(i):
         barrier.wait()
         try:
-            store.save_goal(ED, nid, "mental_wellbeing", f"versio {i}", [], KNOWN, goal_id=gid,
-                            expected_version=1, eng=eng)
+            store.save_goal(
+                ED,
+                nid,
+                "mental_wellbeing",
+                f"versio {i}",
+                [],
+                KNOWN,
+                goal_id=gid,
+                expected_version=1,
+                eng=eng,
+            )
             outcomes.append("saved")
         except StaleRecord:
             outcomes.append("stale")
@@ -175,8 +235,15 @@ def test_two_simultaneous_saves_of_one_version_let_exactly_one_win(eng):
     assert store.negotiation_tree("jamsa-keuruu", 2025, eng)["goals"][0]["version"] == 2
 
 
-@pytest.mark.parametrize("who", [None, access.ANONYMOUS, access.Identity("vieras@example.fi", "proxy"),
-                                 access.Identity("vieras@example.fi", "oidc")])
+@pytest.mark.parametrize(
+    "who",
+    [
+        None,
+        access.ANONYMOUS,
+        access.Identity("vieras@example.fi", "proxy"),
+        access.Identity("vieras@example.fi", "oidc"),
+    ],
+)
 def test_no_write_function_accepts_a_non_editor(eng, who, monkeypatch):
     monkeypatch.setenv("HYTE_EDITORS", "editor@example.fi")
     nid = negotiation(eng)
@@ -187,8 +254,9 @@ def test_no_write_function_accepts_a_non_editor(eng, who, monkeypatch):
         lambda: store.save_negotiation(who, "jamsa-keuruu", 2026, {}, eng=eng),
         lambda: store.save_negotiation(who, "jamsa-keuruu", 2025, {"place": "x"}, nid, 1, eng=eng),
         lambda: store.save_goal(who, nid, "mental_wellbeing", "x", [], KNOWN, eng=eng),
-        lambda: store.save_goal(who, nid, "mental_wellbeing", "x", [], KNOWN, goal_id=gid, expected_version=1,
-                                eng=eng),
+        lambda: store.save_goal(
+            who, nid, "mental_wellbeing", "x", [], KNOWN, goal_id=gid, expected_version=1, eng=eng
+        ),
         lambda: store.delete_goal(who, gid, 1, eng=eng),
         lambda: store.save_action(who, gid, {"text": "y", "responsible_kind": "county"}, eng=eng),
         lambda: store.set_status(who, aid, 1, "done", eng=eng),
@@ -202,14 +270,17 @@ def test_no_write_function_accepts_a_non_editor(eng, who, monkeypatch):
     store.set_status(access.Identity("Editor@Example.fi", "oidc"), aid, 1, "done", "valmis", eng=eng)
 
 
-@pytest.mark.parametrize("priority, text, inds, field", [
-    ("mental_wellbeing", "   ", [], "text"),
-    ("mental_wellbeing", "x" * 2001, [], "text"),
-    ("context", "ok", [], "priority"),
-    ("mental_wellbeing", "ok", [IndicatorChoice(999999, "decrease")], "indicator_999999"),
-    ("mental_wellbeing", "ok", [IndicatorChoice(181, "sideways")], "direction_181"),
-    ("mental_wellbeing", "ok", [IndicatorChoice(181, "target", None)], "target_181"),
-])
+@pytest.mark.parametrize(
+    "priority, text, inds, field",
+    [
+        ("mental_wellbeing", "   ", [], "text"),
+        ("mental_wellbeing", "x" * 2001, [], "text"),
+        ("context", "ok", [], "priority"),
+        ("mental_wellbeing", "ok", [IndicatorChoice(999999, "decrease")], "indicator_999999"),
+        ("mental_wellbeing", "ok", [IndicatorChoice(181, "sideways")], "direction_181"),
+        ("mental_wellbeing", "ok", [IndicatorChoice(181, "target", None)], "target_181"),
+    ],
+)
 def test_bad_goal_input_is_refused_with_a_message_per_field(eng, priority, text, inds, field):
     nid = negotiation(eng)
     with pytest.raises(ValidationError) as err:
@@ -230,20 +301,44 @@ def test_bad_action_input(eng):
     nid = negotiation(eng)
     gid = goal(eng, nid)
     with pytest.raises(ValidationError) as err:
-        store.save_action(ED, gid, {"text": "", "responsible_kind": "king", "themes": ["x"],
-                                    "partners": [("", "ngo"), ("MLL", "alien")]}, eng=eng)
+        store.save_action(
+            ED,
+            gid,
+            {
+                "text": "",
+                "responsible_kind": "king",
+                "themes": ["x"],
+                "partners": [("", "ngo"), ("MLL", "alien")],
+            },
+            eng=eng,
+        )
     assert {"text", "responsible_kind", "themes", "partner_0", "partner_kind_1"} <= set(err.value.problems)
     with pytest.raises(ValidationError, match="ei ole ryhmän kunta"):
-        store.save_action(ED, gid, {"text": "ok", "responsible_kind": "municipality",
-                                    "responsible_name": "Helsinki"}, ("Jämsä", "Keuruu"), eng=eng)
+        store.save_action(
+            ED,
+            gid,
+            {"text": "ok", "responsible_kind": "municipality", "responsible_name": "Helsinki"},
+            ("Jämsä", "Keuruu"),
+            eng=eng,
+        )
 
 
 def test_export_import_round_trip_is_lossless(eng, store_url, tmp_path):
     nid = negotiation(eng)
-    gid = goal(eng, nid, text="Ääkköset ja \"lainaukset\" <b>säilyvät</b>")
-    aid = store.save_action(ED, gid, {"text": "x", "responsible_kind": "ngo", "responsible_name": "MLL",
-                                      "themes": ["senior_centre", "other"], "partners": [("Seurakunta", "parish")],
-                                      "status_date": "2025-12-01"}, eng=eng)
+    gid = goal(eng, nid, text='Ääkköset ja "lainaukset" <b>säilyvät</b>')
+    aid = store.save_action(
+        ED,
+        gid,
+        {
+            "text": "x",
+            "responsible_kind": "ngo",
+            "responsible_name": "MLL",
+            "themes": ["senior_centre", "other"],
+            "partners": [("Seurakunta", "parish")],
+            "status_date": "2025-12-01",
+        },
+        eng=eng,
+    )
     store.set_status(ED, aid, 1, "done", "valmis", "2026-01-15", eng=eng)
     first = transfer.export_data(eng)
     target = f"sqlite:///{tmp_path / 'copy.sqlite'}"
@@ -272,11 +367,14 @@ def test_import_into_postgresql_moves_the_id_sequences(eng, postgres):
     db.dispose(url)
 
 
-@pytest.mark.parametrize("doc, message", [
-    ({"format": "other"}, "not a HYTE records export"),
-    ({"format": "hyte-records", "format_version": 99}, "format version"),
-    ({"format": "hyte-records", "format_version": 1, "tables": {"users": []}}, "unknown tables"),
-])
+@pytest.mark.parametrize(
+    "doc, message",
+    [
+        ({"format": "other"}, "not a HYTE records export"),
+        ({"format": "hyte-records", "format_version": 99}, "format version"),
+        ({"format": "hyte-records", "format_version": 1, "tables": {"users": []}}, "unknown tables"),
+    ],
+)
 def test_import_refuses_what_is_not_an_export(eng, doc, message):
     with pytest.raises(transfer.TransferError, match=message):
         transfer.import_data(doc, eng)
@@ -295,7 +393,9 @@ def test_backup_is_a_consistent_copy_while_writes_go_on(eng, tmp_path):
     t = threading.Thread(target=writer)
     t.start()
     try:
-        target = transfer.backup(tmp_path / "backup.sqlite" if db.is_sqlite(eng) else tmp_path / "b.json", eng)
+        target = transfer.backup(
+            tmp_path / "backup.sqlite" if db.is_sqlite(eng) else tmp_path / "b.json", eng
+        )
     finally:
         stop.set()
         t.join()
@@ -308,7 +408,9 @@ def test_backup_is_a_consistent_copy_while_writes_go_on(eng, tmp_path):
         assert goals == logged  # every goal in the copy has its log entry: one transaction each
     else:
         doc = json.loads(target.read_text())
-        assert len(doc["tables"]["goal"]) == sum(c["table_name"] == "goal" for c in doc["tables"]["change_log"])
+        assert len(doc["tables"]["goal"]) == sum(
+            c["table_name"] == "goal" for c in doc["tables"]["change_log"]
+        )
 
 
 def test_ingest_never_imports_the_records_store():
@@ -318,8 +420,13 @@ def test_ingest_never_imports_the_records_store():
         if path.name == "cli.py":
             continue  # `hyte records …` is the store's own command, not ingest
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            mods = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
-                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            mods = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
             offences += [f"{path.name}: {m}" for m in mods if m.startswith("dashboard.records")]
     assert not offences
 
@@ -362,5 +469,8 @@ def test_ingest_while_records_are_being_edited_loses_nothing(tmp_path):
 
 def test_validation_helpers():
     assert validate.parse_partners("MLL | järjestö\nLukio|oppilaitos\n\nYritys Oy") == [
-        ("MLL", "ngo"), ("Lukio", "school"), ("Yritys Oy", "other")]
+        ("MLL", "ngo"),
+        ("Lukio", "school"),
+        ("Yritys Oy", "other"),
+    ]
     assert validate.parse_partners("X | alien") == [("X", "alien")]  # refused by action_input

@@ -45,11 +45,11 @@ class Point:
 class FollowUp:
     baseline: Point
     latest: Point
-    change: float | None          # latest - baseline, in the indicator's unit
-    outcome: str                  # stats.compare(latest interval, baseline): better … not_compared
-    clear: bool                   # the change is statistically clear (by the rule above)
-    movement: str                 # up | down | none | unknown
-    verdict: str                  # a key of VERDICTS
+    change: float | None  # latest - baseline, in the indicator's unit
+    outcome: str  # stats.compare(latest interval, baseline): better … not_compared
+    clear: bool  # the change is statistically clear (by the rule above)
+    movement: str  # up | down | none | unknown
+    verdict: str  # a key of VERDICTS
 
 
 def _known(x) -> bool:
@@ -60,8 +60,9 @@ def _interval(p: Point) -> tuple[float, float] | None:
     return (float(p.lo), float(p.hi)) if _known(p.lo) and _known(p.hi) else None
 
 
-def evaluate(baseline: Point, latest: Point, polarity: str, direction: str,
-             target: float | None = None) -> FollowUp:
+def evaluate(
+    baseline: Point, latest: Point, polarity: str, direction: str, target: float | None = None
+) -> FollowUp:
     """One follow-up indicator of a goal. `direction`: decrease | increase | keep | target."""
     if polarity not in stats.POLARITIES:
         polarity = "no_judgement"
@@ -70,8 +71,15 @@ def evaluate(baseline: Point, latest: Point, polarity: str, direction: str,
     change = float(latest.value) - float(baseline.value)
     movement = "up" if change > 0 else "down" if change < 0 else "none"
     if latest.year is not None and baseline.year is not None and latest.year <= baseline.year:
-        return FollowUp(baseline, latest, 0.0 if latest.year == baseline.year else change,
-                        "not_compared", False, "none", "no_new_data")
+        return FollowUp(
+            baseline,
+            latest,
+            0.0 if latest.year == baseline.year else change,
+            "not_compared",
+            False,
+            "none",
+            "no_new_data",
+        )
     # stats.compare asks "how does the latest stand against the benchmark (the baseline)";
     # its polarity words then read as the change's: "better" = improved since the baseline.
     outcome = stats.compare(float(latest.value), _interval(latest), float(baseline.value), polarity)
@@ -79,8 +87,9 @@ def evaluate(baseline: Point, latest: Point, polarity: str, direction: str,
     wanted_up = {"increase": True, "decrease": False}.get(direction)
     if direction == "target" and _known(target):
         wanted_up = float(target) > float(baseline.value)
-        reached = (float(latest.value) >= float(target)) if wanted_up else \
-            (float(latest.value) <= float(target))
+        reached = (
+            (float(latest.value) >= float(target)) if wanted_up else (float(latest.value) <= float(target))
+        )
         if reached and (clear or outcome == "not_compared"):
             return FollowUp(baseline, latest, change, outcome, clear, movement, "reached")
     if outcome == "not_compared":
@@ -89,8 +98,7 @@ def evaluate(baseline: Point, latest: Point, polarity: str, direction: str,
         verdict = "unclear"
     elif direction == "keep":
         # Keep = not worse: a clear change is judged by the indicator's polarity.
-        verdict = ("against" if outcome == "worse" else "toward" if outcome == "better"
-                   else "unclear")
+        verdict = "against" if outcome == "worse" else "toward" if outcome == "better" else "unclear"
     elif wanted_up is None:
         verdict = "unclear"
     else:
@@ -111,16 +119,28 @@ def latest_point(series_rows, indicator_id: int, scope: str = "group") -> Point:
     if best is None:
         return Point(None, None)
     lo, hi = best.get("lo"), best.get("hi")
-    return Point(float(best["value"]), int(best["year"]),
-                 float(lo) if _known(lo) else None, float(hi) if _known(hi) else None)
+    return Point(
+        float(best["value"]),
+        int(best["year"]),
+        float(lo) if _known(lo) else None,
+        float(hi) if _known(hi) else None,
+    )
 
 
 def point_in(series_rows, indicator_id: int, year: int, scope: str = "group") -> Point:
     """The (value, year, lo, hi) of one year (the demo's baselines)."""
     for r in series_rows:
-        if (int(r["indicator_id"]) == int(indicator_id) and r["series"] == scope
-                and int(r["year"]) == int(year) and _known(r["value"])):
+        if (
+            int(r["indicator_id"]) == int(indicator_id)
+            and r["series"] == scope
+            and int(r["year"]) == int(year)
+            and _known(r["value"])
+        ):
             lo, hi = r.get("lo"), r.get("hi")
-            return Point(float(r["value"]), int(year), float(lo) if _known(lo) else None,
-                         float(hi) if _known(hi) else None)
+            return Point(
+                float(r["value"]),
+                int(year),
+                float(lo) if _known(lo) else None,
+                float(hi) if _known(hi) else None,
+            )
     return Point(None, None)

@@ -23,8 +23,7 @@ from dashboard.i18n.catalog import _
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 SOURCES = ("local", "proxy", "oidc", "system", "anonymous")
 # Headers a reverse proxy adds: a loopback connection carrying one is not the local user.
-PROXY_HEADERS = ("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-real-ip",
-                 "forwarded", "via")
+PROXY_HEADERS = ("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-real-ip", "forwarded", "via")
 MAX_USER = 200
 
 
@@ -34,8 +33,8 @@ class NotPermitted(PermissionError):
 
 @dataclass(frozen=True)
 class Identity:
-    user: str          # shown in the change log
-    source: str        # local | proxy | oidc | system | anonymous
+    user: str  # shown in the change log
+    source: str  # local | proxy | oidc | system | anonymous
 
     @property
     def label(self) -> str:
@@ -76,8 +75,9 @@ def trusted_header() -> str | None:
     return name or None
 
 
-def resolve(*, loopback: bool, headers: dict[str, str], oidc_user: str | None,
-            local_user: str = "local") -> Identity:
+def resolve(
+    *, loopback: bool, headers: dict[str, str], oidc_user: str | None, local_user: str = "local"
+) -> Identity:
     """Who is asking, from the request's facts (pure: ui.records gathers them).
 
     Order: a trusted proxy header (only when configured: otherwise anyone could send it),
@@ -111,5 +111,6 @@ def require_editor(identity: Identity | None) -> Identity:
         return identity
     if identity is None or identity.source == "anonymous":
         raise NotPermitted(_("Kirjauksen muokkaus vaatii kirjautumisen: olet lukutilassa."))
-    raise NotPermitted(_("Käyttäjä {user} ei ole muokkaajien listalla: olet lukutilassa.",
-                         user=identity.user))
+    raise NotPermitted(
+        _("Käyttäjä {user} ei ole muokkaajien listalla: olet lukutilassa.", user=identity.user)
+    )

@@ -48,8 +48,11 @@ def safe_url(raw: str) -> str:
 
 
 def is_sqlite(engine_or_url) -> bool:
-    name = engine_or_url.dialect.name if isinstance(engine_or_url, sa.Engine) else \
-        sa.engine.make_url(engine_or_url).get_backend_name()
+    name = (
+        engine_or_url.dialect.name
+        if isinstance(engine_or_url, sa.Engine)
+        else sa.engine.make_url(engine_or_url).get_backend_name()
+    )
     return name == "sqlite"
 
 
@@ -117,4 +120,5 @@ def migrate(raw_url: str | None = None) -> str:
         return current(eng) or ""
     except sa.exc.SQLAlchemyError as exc:
         raise StoreUnavailable(
-            f"records store {safe_url(str(eng.url))}: {str(exc).splitlines()[0]}") from None
+            f"records store {safe_url(str(eng.url))}: {str(exc).splitlines()[0]}"
+        ) from None

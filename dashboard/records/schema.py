@@ -13,27 +13,32 @@ import sqlalchemy as sa
 
 from dashboard.i18n.catalog import N_, _
 
-metadata = sa.MetaData(naming_convention={
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-})
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
 
 NAME_LENGTH = 200
 TEXT_LENGTH = 2000
 
 
 def _stamps() -> list[sa.Column]:
-    return [sa.Column("version", sa.Integer, nullable=False, default=1),
-            sa.Column("created_at", sa.String(32), nullable=False),
-            sa.Column("updated_at", sa.String(32), nullable=False),
-            sa.Column("updated_by", sa.String(NAME_LENGTH), nullable=False)]
+    return [
+        sa.Column("version", sa.Integer, nullable=False, default=1),
+        sa.Column("created_at", sa.String(32), nullable=False),
+        sa.Column("updated_at", sa.String(32), nullable=False),
+        sa.Column("updated_by", sa.String(NAME_LENGTH), nullable=False),
+    ]
 
 
 negotiation = sa.Table(
-    "negotiation", metadata,
+    "negotiation",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("group_id", sa.String(100), nullable=False),
     sa.Column("round_year", sa.Integer, nullable=False),
@@ -46,10 +51,16 @@ negotiation = sa.Table(
 )
 
 participant = sa.Table(
-    "participant", metadata,
+    "participant",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("negotiation_id", sa.Integer, sa.ForeignKey("negotiation.id", ondelete="CASCADE"),
-              nullable=False, index=True),
+    sa.Column(
+        "negotiation_id",
+        sa.Integer,
+        sa.ForeignKey("negotiation.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("count", sa.Integer, nullable=False, default=0),
     sa.Column("names", sa.Text, nullable=False, default=""),
@@ -57,10 +68,16 @@ participant = sa.Table(
 )
 
 goal = sa.Table(
-    "goal", metadata,
+    "goal",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("negotiation_id", sa.Integer, sa.ForeignKey("negotiation.id", ondelete="CASCADE"),
-              nullable=False, index=True),
+    sa.Column(
+        "negotiation_id",
+        sa.Integer,
+        sa.ForeignKey("negotiation.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     sa.Column("priority", sa.String(40), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("sort_order", sa.Integer, nullable=False, default=0),
@@ -68,10 +85,12 @@ goal = sa.Table(
 )
 
 goal_indicator = sa.Table(
-    "goal_indicator", metadata,
+    "goal_indicator",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("goal_id", sa.Integer, sa.ForeignKey("goal.id", ondelete="CASCADE"),
-              nullable=False, index=True),
+    sa.Column(
+        "goal_id", sa.Integer, sa.ForeignKey("goal.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
     sa.Column("indicator_id", sa.Integer, nullable=False),
     sa.Column("indicator_name", sa.String(NAME_LENGTH), nullable=False, default=""),
     sa.Column("direction", sa.String(20), nullable=False),
@@ -86,10 +105,12 @@ goal_indicator = sa.Table(
 )
 
 action = sa.Table(
-    "action", metadata,
+    "action",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("goal_id", sa.Integer, sa.ForeignKey("goal.id", ondelete="CASCADE"),
-              nullable=False, index=True),
+    sa.Column(
+        "goal_id", sa.Integer, sa.ForeignKey("goal.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("responsible_kind", sa.String(20), nullable=False),
     sa.Column("responsible_name", sa.String(NAME_LENGTH), nullable=False, default=""),
@@ -104,23 +125,26 @@ action = sa.Table(
 )
 
 partner = sa.Table(
-    "partner", metadata,
+    "partner",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("action_id", sa.Integer, sa.ForeignKey("action.id", ondelete="CASCADE"),
-              nullable=False, index=True),
+    sa.Column(
+        "action_id", sa.Integer, sa.ForeignKey("action.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
     sa.Column("organisation", sa.String(NAME_LENGTH), nullable=False),
     sa.Column("kind", sa.String(20), nullable=False),
 )
 
 change_log = sa.Table(
-    "change_log", metadata,
+    "change_log",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("changed_at", sa.String(32), nullable=False),
     sa.Column("actor", sa.String(NAME_LENGTH), nullable=False),
     sa.Column("table_name", sa.String(40), nullable=False),
     sa.Column("record_id", sa.Integer, nullable=False),
-    sa.Column("operation", sa.String(10), nullable=False),   # insert | update | delete
-    sa.Column("before", sa.Text, nullable=True),             # JSON of the row (and children)
+    sa.Column("operation", sa.String(10), nullable=False),  # insert | update | delete
+    sa.Column("before", sa.Text, nullable=True),  # JSON of the row (and children)
     sa.Column("after", sa.Text, nullable=True),
     sa.Index("ix_change_log_record", "table_name", "record_id"),
 )

@@ -46,7 +46,7 @@ class Baseline:
     year: int | None
     lo: float | None = None
     hi: float | None = None
-    scope: str = "group"     # group | area (an indicator the group has no value of)
+    scope: str = "group"  # group | area (an indicator the group has no value of)
 
 
 def now() -> str:
@@ -83,8 +83,7 @@ def _as_date(value) -> date | None:
 def revision(eng: sa.Engine | None = None) -> int:
     """The newest change-log id: changes whenever anything is written (the pages' cache key)."""
     with _engine(eng).connect() as con:
-        return int(con.execute(sa.select(sa.func.coalesce(sa.func.max(change_log.c.id), 0)))
-                   .scalar_one())
+        return int(con.execute(sa.select(sa.func.coalesce(sa.func.max(change_log.c.id), 0))).scalar_one())
 
 
 def is_empty(eng: sa.Engine | None = None) -> bool:
@@ -103,23 +102,61 @@ def rounds(eng: sa.Engine | None = None, group_id: str | None = None) -> list[tu
 
 
 def _trees(con, where) -> list[dict]:
-    negs = [_row(r) for r in con.execute(sa.select(negotiation).where(where)
-                                         .order_by(negotiation.c.round_year, negotiation.c.group_id))]
+    negs = [
+        _row(r)
+        for r in con.execute(
+            sa.select(negotiation).where(where).order_by(negotiation.c.round_year, negotiation.c.group_id)
+        )
+    ]
     if not negs:
         return []
     ids = [n["id"] for n in negs]
-    parts = [_row(r) for r in con.execute(sa.select(participant).where(
-        participant.c.negotiation_id.in_(ids)).order_by(participant.c.id))]
-    goals = [_row(r) for r in con.execute(sa.select(goal).where(goal.c.negotiation_id.in_(ids))
-                                          .order_by(goal.c.sort_order, goal.c.id))]
+    parts = [
+        _row(r)
+        for r in con.execute(
+            sa.select(participant).where(participant.c.negotiation_id.in_(ids)).order_by(participant.c.id)
+        )
+    ]
+    goals = [
+        _row(r)
+        for r in con.execute(
+            sa.select(goal).where(goal.c.negotiation_id.in_(ids)).order_by(goal.c.sort_order, goal.c.id)
+        )
+    ]
     gids = [g["id"] for g in goals]
-    inds = [_row(r) for r in con.execute(sa.select(goal_indicator).where(
-        goal_indicator.c.goal_id.in_(gids)).order_by(goal_indicator.c.id))] if gids else []
-    acts = [_row(r) for r in con.execute(sa.select(action).where(action.c.goal_id.in_(gids))
-                                         .order_by(action.c.sort_order, action.c.id))] if gids else []
+    inds = (
+        [
+            _row(r)
+            for r in con.execute(
+                sa.select(goal_indicator)
+                .where(goal_indicator.c.goal_id.in_(gids))
+                .order_by(goal_indicator.c.id)
+            )
+        ]
+        if gids
+        else []
+    )
+    acts = (
+        [
+            _row(r)
+            for r in con.execute(
+                sa.select(action).where(action.c.goal_id.in_(gids)).order_by(action.c.sort_order, action.c.id)
+            )
+        ]
+        if gids
+        else []
+    )
     aids = [a["id"] for a in acts]
-    pars = [_row(r) for r in con.execute(sa.select(partner).where(partner.c.action_id.in_(aids))
-                                         .order_by(partner.c.id))] if aids else []
+    pars = (
+        [
+            _row(r)
+            for r in con.execute(
+                sa.select(partner).where(partner.c.action_id.in_(aids)).order_by(partner.c.id)
+            )
+        ]
+        if aids
+        else []
+    )
     for a in acts:
         a["partners"] = [p for p in pars if p["action_id"] == a["id"]]
     for g in goals:
@@ -134,8 +171,9 @@ def _trees(con, where) -> list[dict]:
 def negotiation_tree(group_id: str, round_year: int, eng: sa.Engine | None = None) -> dict | None:
     """One negotiation with participants, goals (indicators, actions, partners), or None."""
     with _engine(eng).connect() as con:
-        found = _trees(con, (negotiation.c.group_id == group_id)
-                       & (negotiation.c.round_year == int(round_year)))
+        found = _trees(
+            con, (negotiation.c.group_id == group_id) & (negotiation.c.round_year == int(round_year))
+        )
     return found[0] if found else None
 
 
@@ -161,10 +199,14 @@ def latest_tree(group_id: str, before: int | None = None, eng: sa.Engine | None 
 def changes(table_name: str, record_id: int, eng: sa.Engine | None = None) -> list[dict]:
     """The change log of one record, oldest first (before/after parsed)."""
     with _engine(eng).connect() as con:
-        rows = [_row(r) for r in con.execute(
-            sa.select(change_log).where(change_log.c.table_name == table_name,
-                                        change_log.c.record_id == int(record_id))
-            .order_by(change_log.c.id))]
+        rows = [
+            _row(r)
+            for r in con.execute(
+                sa.select(change_log)
+                .where(change_log.c.table_name == table_name, change_log.c.record_id == int(record_id))
+                .order_by(change_log.c.id)
+            )
+        ]
     for r in rows:
         r["before"] = json.loads(r["before"]) if r["before"] else None
         r["after"] = json.loads(r["after"]) if r["after"] else None
@@ -180,50 +222,93 @@ def _snapshot(con, table: sa.Table, record_id: int) -> dict | None:
         return None
     out = _row(row)
     if table is negotiation:
-        out["participants"] = [_row(r) for r in con.execute(sa.select(participant).where(
-            participant.c.negotiation_id == record_id).order_by(participant.c.id))]
+        out["participants"] = [
+            _row(r)
+            for r in con.execute(
+                sa.select(participant)
+                .where(participant.c.negotiation_id == record_id)
+                .order_by(participant.c.id)
+            )
+        ]
     elif table is goal:
-        out["indicators"] = [_row(r) for r in con.execute(sa.select(goal_indicator).where(
-            goal_indicator.c.goal_id == record_id).order_by(goal_indicator.c.id))]
+        out["indicators"] = [
+            _row(r)
+            for r in con.execute(
+                sa.select(goal_indicator)
+                .where(goal_indicator.c.goal_id == record_id)
+                .order_by(goal_indicator.c.id)
+            )
+        ]
     elif table is action:
-        out["partners"] = [_row(r) for r in con.execute(sa.select(partner).where(
-            partner.c.action_id == record_id).order_by(partner.c.id))]
+        out["partners"] = [
+            _row(r)
+            for r in con.execute(
+                sa.select(partner).where(partner.c.action_id == record_id).order_by(partner.c.id)
+            )
+        ]
     return out
 
 
-def _log(con, who: Identity, table: sa.Table, record_id: int, operation: str,
-         before: dict | None, after: dict | None, at: str) -> None:
-    con.execute(sa.insert(change_log).values(
-        changed_at=at, actor=who.label, table_name=table.name, record_id=int(record_id),
-        operation=operation,
-        before=None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True),
-        after=None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True)))
+def _log(
+    con,
+    who: Identity,
+    table: sa.Table,
+    record_id: int,
+    operation: str,
+    before: dict | None,
+    after: dict | None,
+    at: str,
+) -> None:
+    con.execute(
+        sa.insert(change_log).values(
+            changed_at=at,
+            actor=who.label,
+            table_name=table.name,
+            record_id=int(record_id),
+            operation=operation,
+            before=None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True),
+            after=None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True),
+        )
+    )
 
 
 def _stale(con, table: sa.Table, record_id: int) -> StaleRecord:
     current = _snapshot(con, table, record_id)
     if current is None:
-        return StaleRecord(_("Tallennus peruttiin: joku poisti tämän kirjauksen sen jälkeen, kun "
-                             "avasit sen. Tekstisi on yhä lomakkeella."))
-    return StaleRecord(_("Tallennus peruttiin: {who} muutti tätä kirjausta ({when}) sen jälkeen, "
-                         "kun avasit sen. Tekstisi on yhä lomakkeella: lataa uusin versio ja tee "
-                         "muutoksesi uudelleen.", who=current["updated_by"],
-                         when=current["updated_at"]), current)
+        return StaleRecord(
+            _(
+                "Tallennus peruttiin: joku poisti tämän kirjauksen sen jälkeen, kun "
+                "avasit sen. Tekstisi on yhä lomakkeella."
+            )
+        )
+    return StaleRecord(
+        _(
+            "Tallennus peruttiin: {who} muutti tätä kirjausta ({when}) sen jälkeen, "
+            "kun avasit sen. Tekstisi on yhä lomakkeella: lataa uusin versio ja tee "
+            "muutoksesi uudelleen.",
+            who=current["updated_by"],
+            when=current["updated_at"],
+        ),
+        current,
+    )
 
 
-def _update_versioned(con, table: sa.Table, record_id: int, expected_version: int,
-                      who: Identity, at: str, values: dict) -> None:
-    result = con.execute(sa.update(table).where(table.c.id == int(record_id),
-                                                table.c.version == int(expected_version))
-                         .values(**values, version=int(expected_version) + 1, updated_at=at,
-                                 updated_by=who.label))
+def _update_versioned(
+    con, table: sa.Table, record_id: int, expected_version: int, who: Identity, at: str, values: dict
+) -> None:
+    result = con.execute(
+        sa.update(table)
+        .where(table.c.id == int(record_id), table.c.version == int(expected_version))
+        .values(**values, version=int(expected_version) + 1, updated_at=at, updated_by=who.label)
+    )
     if result.rowcount != 1:
         raise _stale(con, table, record_id)
 
 
 def _delete_versioned(con, table: sa.Table, record_id: int, expected_version: int) -> None:
-    result = con.execute(sa.delete(table).where(table.c.id == int(record_id),
-                                                table.c.version == int(expected_version)))
+    result = con.execute(
+        sa.delete(table).where(table.c.id == int(record_id), table.c.version == int(expected_version))
+    )
     if result.rowcount != 1:
         raise _stale(con, table, record_id)
 
@@ -235,9 +320,16 @@ def _stamps(who: Identity, at: str) -> dict:
 # --- writes -----------------------------------------------------------------------------------
 
 
-def save_negotiation(who: Identity, group_id: str, round_year: int, fields: dict,
-                     negotiation_id: int | None = None, expected_version: int | None = None,
-                     is_demo: bool = False, eng: sa.Engine | None = None) -> int:
+def save_negotiation(
+    who: Identity,
+    group_id: str,
+    round_year: int,
+    fields: dict,
+    negotiation_id: int | None = None,
+    expected_version: int | None = None,
+    is_demo: bool = False,
+    eng: sa.Engine | None = None,
+) -> int:
     """Record a new negotiation (negotiation_id None) or update one at `expected_version`."""
     access.require_editor(who)
     problems: dict[str, str] = {}
@@ -251,15 +343,25 @@ def save_negotiation(who: Identity, group_id: str, round_year: int, fields: dict
     at = now()
     with _engine(eng).begin() as con:
         if negotiation_id is None:
-            exists = con.execute(sa.select(negotiation.c.id).where(
-                negotiation.c.group_id == group_id, negotiation.c.round_year == year)).first()
+            exists = con.execute(
+                sa.select(negotiation.c.id).where(
+                    negotiation.c.group_id == group_id, negotiation.c.round_year == year
+                )
+            ).first()
             if exists is not None:
-                raise StaleRecord(_("Ryhmän kierros {year} on jo kirjattu (joku ehti ensin). Tekstisi "
-                                    "on yhä lomakkeella; avaa kirjaus ja täydennä sitä.", year=year),
-                                  _snapshot(con, negotiation, exists[0]))
-            negotiation_id = con.execute(sa.insert(negotiation).values(
-                group_id=group_id, round_year=year, is_demo=bool(is_demo), **values,
-                **_stamps(who, at))).inserted_primary_key[0]
+                raise StaleRecord(
+                    _(
+                        "Ryhmän kierros {year} on jo kirjattu (joku ehti ensin). Tekstisi "
+                        "on yhä lomakkeella; avaa kirjaus ja täydennä sitä.",
+                        year=year,
+                    ),
+                    _snapshot(con, negotiation, exists[0]),
+                )
+            negotiation_id = con.execute(
+                sa.insert(negotiation).values(
+                    group_id=group_id, round_year=year, is_demo=bool(is_demo), **values, **_stamps(who, at)
+                )
+            ).inserted_primary_key[0]
             before = None
             operation = "insert"
         else:
@@ -270,19 +372,37 @@ def save_negotiation(who: Identity, group_id: str, round_year: int, fields: dict
             con.execute(sa.delete(participant).where(participant.c.negotiation_id == negotiation_id))
             operation = "update"
         for kind, count, names in clean["participants"]:
-            con.execute(sa.insert(participant).values(negotiation_id=negotiation_id, kind=kind,
-                                                      count=count, names=names))
-        _log(con, who, negotiation, negotiation_id, operation, before,
-             _snapshot(con, negotiation, negotiation_id), at)
+            con.execute(
+                sa.insert(participant).values(
+                    negotiation_id=negotiation_id, kind=kind, count=count, names=names
+                )
+            )
+        _log(
+            con,
+            who,
+            negotiation,
+            negotiation_id,
+            operation,
+            before,
+            _snapshot(con, negotiation, negotiation_id),
+            at,
+        )
     return int(negotiation_id)
 
 
-def save_goal(who: Identity, negotiation_id: int, priority: str, text: str,
-              indicators: list[validate.IndicatorChoice], known_indicators,
-              baselines: dict[int, Baseline] | None = None,
-              indicator_names: dict[int, str] | None = None,
-              goal_id: int | None = None, expected_version: int | None = None,
-              eng: sa.Engine | None = None) -> int:
+def save_goal(
+    who: Identity,
+    negotiation_id: int,
+    priority: str,
+    text: str,
+    indicators: list[validate.IndicatorChoice],
+    known_indicators,
+    baselines: dict[int, Baseline] | None = None,
+    indicator_names: dict[int, str] | None = None,
+    goal_id: int | None = None,
+    expected_version: int | None = None,
+    eng: sa.Engine | None = None,
+) -> int:
     """Add a goal or update one; an indicator already on the goal keeps its baseline."""
     access.require_editor(who)
     priority, text, chosen = validate.goal_input(priority, text, indicators, known_indicators)
@@ -291,21 +411,33 @@ def save_goal(who: Identity, negotiation_id: int, priority: str, text: str,
     at = now()
     with _engine(eng).begin() as con:
         if con.execute(sa.select(negotiation.c.id).where(negotiation.c.id == negotiation_id)).first() is None:
-            raise StaleRecord(_("Tallennus peruttiin: neuvottelua ei enää ole. Tekstisi on yhä "
-                                "lomakkeella."))
+            raise StaleRecord(_("Tallennus peruttiin: neuvottelua ei enää ole. Tekstisi on yhä lomakkeella."))
         if goal_id is None:
-            order = con.execute(sa.select(sa.func.coalesce(sa.func.max(goal.c.sort_order), 0))
-                                .where(goal.c.negotiation_id == negotiation_id)).scalar_one() + 1
-            goal_id = con.execute(sa.insert(goal).values(
-                negotiation_id=negotiation_id, priority=priority, text=text, sort_order=order,
-                **_stamps(who, at))).inserted_primary_key[0]
+            order = (
+                con.execute(
+                    sa.select(sa.func.coalesce(sa.func.max(goal.c.sort_order), 0)).where(
+                        goal.c.negotiation_id == negotiation_id
+                    )
+                ).scalar_one()
+                + 1
+            )
+            goal_id = con.execute(
+                sa.insert(goal).values(
+                    negotiation_id=negotiation_id,
+                    priority=priority,
+                    text=text,
+                    sort_order=order,
+                    **_stamps(who, at),
+                )
+            ).inserted_primary_key[0]
             before, operation, existing = None, "insert", {}
         else:
             before = _snapshot(con, goal, goal_id)
             if before is None or before["negotiation_id"] != negotiation_id:
                 raise _stale(con, goal, goal_id)
-            _update_versioned(con, goal, goal_id, expected_version, who, at,
-                              {"priority": priority, "text": text})
+            _update_versioned(
+                con, goal, goal_id, expected_version, who, at, {"priority": priority, "text": text}
+            )
             existing = {i["indicator_id"]: i for i in before["indicators"]}
             operation = "update"
         keep = {c.indicator_id for c in chosen}
@@ -314,18 +446,28 @@ def save_goal(who: Identity, negotiation_id: int, priority: str, text: str,
             con.execute(sa.delete(goal_indicator).where(goal_indicator.c.id.in_(gone)))
         for c in chosen:
             if c.indicator_id in existing:
-                con.execute(sa.update(goal_indicator).where(
-                    goal_indicator.c.id == existing[c.indicator_id]["id"]).values(
-                    direction=c.direction, target_value=c.target_value))
+                con.execute(
+                    sa.update(goal_indicator)
+                    .where(goal_indicator.c.id == existing[c.indicator_id]["id"])
+                    .values(direction=c.direction, target_value=c.target_value)
+                )
                 continue
             base = baselines.get(c.indicator_id) or Baseline(None, None)
-            con.execute(sa.insert(goal_indicator).values(
-                goal_id=goal_id, indicator_id=c.indicator_id,
-                indicator_name=str(indicator_names.get(c.indicator_id, ""))[:schema.NAME_LENGTH],
-                direction=c.direction, target_value=c.target_value,
-                baseline_value=base.value, baseline_year=base.year, baseline_lo=base.lo,
-                baseline_hi=base.hi, baseline_scope=base.scope,
-                baseline_captured_at=at if base.value is not None else None))
+            con.execute(
+                sa.insert(goal_indicator).values(
+                    goal_id=goal_id,
+                    indicator_id=c.indicator_id,
+                    indicator_name=str(indicator_names.get(c.indicator_id, ""))[: schema.NAME_LENGTH],
+                    direction=c.direction,
+                    target_value=c.target_value,
+                    baseline_value=base.value,
+                    baseline_year=base.year,
+                    baseline_lo=base.lo,
+                    baseline_hi=base.hi,
+                    baseline_scope=base.scope,
+                    baseline_captured_at=at if base.value is not None else None,
+                )
+            )
         _log(con, who, goal, goal_id, operation, before, _snapshot(con, goal, goal_id), at)
     return int(goal_id)
 
@@ -338,15 +480,23 @@ def delete_goal(who: Identity, goal_id: int, expected_version: int, eng: sa.Engi
         before = _snapshot(con, goal, goal_id)
         if before is None:
             raise _stale(con, goal, goal_id)
-        before["actions"] = [_snapshot(con, action, a[0]) for a in con.execute(
-            sa.select(action.c.id).where(action.c.goal_id == goal_id))]
+        before["actions"] = [
+            _snapshot(con, action, a[0])
+            for a in con.execute(sa.select(action.c.id).where(action.c.goal_id == goal_id))
+        ]
         _delete_versioned(con, goal, goal_id, expected_version)
         _log(con, who, goal, goal_id, "delete", before, None, at)
 
 
-def save_action(who: Identity, goal_id: int, fields: dict, members: tuple[str, ...] = (),
-                action_id: int | None = None, expected_version: int | None = None,
-                eng: sa.Engine | None = None) -> int:
+def save_action(
+    who: Identity,
+    goal_id: int,
+    fields: dict,
+    members: tuple[str, ...] = (),
+    action_id: int | None = None,
+    expected_version: int | None = None,
+    eng: sa.Engine | None = None,
+) -> int:
     """Add an action to a goal or update one (partners replaced by the given list)."""
     access.require_editor(who)
     clean = validate.action_input(fields, members)
@@ -355,13 +505,19 @@ def save_action(who: Identity, goal_id: int, fields: dict, members: tuple[str, .
     at = now()
     with _engine(eng).begin() as con:
         if con.execute(sa.select(goal.c.id).where(goal.c.id == goal_id)).first() is None:
-            raise StaleRecord(_("Tallennus peruttiin: tavoitetta ei enää ole. Tekstisi on yhä "
-                                "lomakkeella."))
+            raise StaleRecord(_("Tallennus peruttiin: tavoitetta ei enää ole. Tekstisi on yhä lomakkeella."))
         if action_id is None:
-            order = con.execute(sa.select(sa.func.coalesce(sa.func.max(action.c.sort_order), 0))
-                                .where(action.c.goal_id == goal_id)).scalar_one() + 1
-            action_id = con.execute(sa.insert(action).values(
-                goal_id=goal_id, sort_order=order, **clean, **_stamps(who, at))).inserted_primary_key[0]
+            order = (
+                con.execute(
+                    sa.select(sa.func.coalesce(sa.func.max(action.c.sort_order), 0)).where(
+                        action.c.goal_id == goal_id
+                    )
+                ).scalar_one()
+                + 1
+            )
+            action_id = con.execute(
+                sa.insert(action).values(goal_id=goal_id, sort_order=order, **clean, **_stamps(who, at))
+            ).inserted_primary_key[0]
             before, operation = None, "insert"
         else:
             before = _snapshot(con, action, action_id)
@@ -371,14 +527,20 @@ def save_action(who: Identity, goal_id: int, fields: dict, members: tuple[str, .
             con.execute(sa.delete(partner).where(partner.c.action_id == action_id))
             operation = "update"
         for organisation, kind in partners:
-            con.execute(sa.insert(partner).values(action_id=action_id, organisation=organisation,
-                                                  kind=kind))
+            con.execute(sa.insert(partner).values(action_id=action_id, organisation=organisation, kind=kind))
         _log(con, who, action, action_id, operation, before, _snapshot(con, action, action_id), at)
     return int(action_id)
 
 
-def set_status(who: Identity, action_id: int, expected_version: int, status: str, comment: str = "",
-               on: date | str | None = None, eng: sa.Engine | None = None) -> None:
+def set_status(
+    who: Identity,
+    action_id: int,
+    expected_version: int,
+    status: str,
+    comment: str = "",
+    on: date | str | None = None,
+    eng: sa.Engine | None = None,
+) -> None:
     """Keep an action's status up to date, with a dated comment."""
     access.require_editor(who)
     problems: dict[str, str] = {}
@@ -391,9 +553,19 @@ def set_status(who: Identity, action_id: int, expected_version: int, status: str
         before = _snapshot(con, action, action_id)
         if before is None:
             raise _stale(con, action, action_id)
-        _update_versioned(con, action, action_id, expected_version, who, at, {
-            "status": status, "status_comment": comment,
-            "status_date": _as_date(on) or datetime.now(UTC).date()})
+        _update_versioned(
+            con,
+            action,
+            action_id,
+            expected_version,
+            who,
+            at,
+            {
+                "status": status,
+                "status_comment": comment,
+                "status_date": _as_date(on) or datetime.now(UTC).date(),
+            },
+        )
         _log(con, who, action, action_id, "update", before, _snapshot(con, action, action_id), at)
 
 

@@ -33,8 +33,13 @@ def export_data(eng: sa.Engine | None = None) -> dict:
         for table in schema.TABLES:
             rows = con.execute(sa.select(table).order_by(table.c.id))
             tables[table.name] = [{k: _out(v) for k, v in r._mapping.items()} for r in rows]
-    return {"format": FORMAT, "format_version": FORMAT_VERSION, "schema": db.current(eng),
-            "exported_at": store.now(), "tables": tables}
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "schema": db.current(eng),
+        "exported_at": store.now(),
+        "tables": tables,
+    }
 
 
 def _out(value):
@@ -51,8 +56,7 @@ def import_data(doc: dict, eng: sa.Engine | None = None) -> dict[str, int]:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise TransferError("not a HYTE records export (format field missing or different)")
     if doc.get("format_version") != FORMAT_VERSION:
-        raise TransferError(f"export format version {doc.get('format_version')!r} is not "
-                            f"{FORMAT_VERSION}")
+        raise TransferError(f"export format version {doc.get('format_version')!r} is not {FORMAT_VERSION}")
     tables = doc.get("tables") or {}
     unknown = sorted(set(tables) - {t.name for t in schema.TABLES})
     if unknown:
@@ -61,8 +65,9 @@ def import_data(doc: dict, eng: sa.Engine | None = None) -> dict[str, int]:
     with eng.begin() as con:
         for table in schema.TABLES:
             if con.execute(sa.select(table.c.id).limit(1)).first() is not None:
-                raise TransferError(f"the store is not empty (table {table.name} has rows); "
-                                    "import only into a new store")
+                raise TransferError(
+                    f"the store is not empty (table {table.name} has rows); import only into a new store"
+                )
         for table in schema.TABLES:
             rows = [_in(table, r) for r in tables.get(table.name, [])]
             if rows:
@@ -70,9 +75,12 @@ def import_data(doc: dict, eng: sa.Engine | None = None) -> dict[str, int]:
             counts[table.name] = len(rows)
         if con.dialect.name == "postgresql":
             for table in schema.TABLES:
-                con.execute(sa.text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                    f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"))
+                con.execute(
+                    sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+                    )
+                )
     return counts
 
 

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from dashboard.i18n.catalog import PRIORITY_ORDER, _
 from dashboard.records import schema
 
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f"
-                        "\u202a-\u202e\u2060-\u2069\ufeff]")
-TEXT_LIMIT = schema.TEXT_LENGTH     # goals, actions, notes, comments
-NAME_LIMIT = schema.NAME_LENGTH     # place, names, organisations, time frame
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+TEXT_LIMIT = schema.TEXT_LENGTH  # goals, actions, notes, comments
+NAME_LIMIT = schema.NAME_LENGTH  # place, names, organisations, time frame
 MAX_INDICATORS = 10
 MAX_PARTNERS = 30
-PRIORITIES = PRIORITY_ORDER[:3]     # the three HYTE priorities (not the context)
+PRIORITIES = PRIORITY_ORDER[:3]  # the three HYTE priorities (not the context)
 FIRST_ROUND, LAST_ROUND = 2020, 2100
 
 
@@ -38,8 +39,9 @@ def clean(value, limit: int, field: str, problems: dict, label: str, required: b
     if required and not text:
         problems[field] = _("{label}: kenttä on tyhjä.", label=label)
     elif len(text) > limit:
-        problems[field] = _("{label}: teksti on {n} merkkiä, enintään {limit} mahtuu.",
-                            label=label, n=len(text), limit=limit)
+        problems[field] = _(
+            "{label}: teksti on {n} merkkiä, enintään {limit} mahtuu.", label=label, n=len(text), limit=limit
+        )
     return text
 
 
@@ -55,8 +57,11 @@ def number(value, field: str, problems: dict, label: str, required: bool = False
             problems[field] = _("{label}: anna luku.", label=label)
         return None
     try:
-        out = float(str(value).replace(",", ".").replace("\u2212", "-")) \
-            if isinstance(value, str) else float(value)
+        out = (
+            float(str(value).replace(",", ".").replace("\u2212", "-"))
+            if isinstance(value, str)
+            else float(value)
+        )
     except (TypeError, ValueError):
         problems[field] = _("{label}: ei ole luku.", label=label)
         return None
@@ -79,8 +84,9 @@ def round_year(value, problems: dict) -> int:
     except (TypeError, ValueError):
         year = 0
     if not FIRST_ROUND <= year <= LAST_ROUND:
-        problems["round_year"] = _("Neuvottelukierros: vuosi {first}–{last}.", first=FIRST_ROUND,
-                                   last=LAST_ROUND)
+        problems["round_year"] = _(
+            "Neuvottelukierros: vuosi {first}–{last}.", first=FIRST_ROUND, last=LAST_ROUND
+        )
     return year
 
 
@@ -100,18 +106,23 @@ def goal_input(priority, text, indicators, known_indicators) -> tuple[str, str, 
             iid = -1
         if iid not in known:
             problems[f"indicator_{item.indicator_id}"] = _(
-                "Seurantaindikaattori {id} ei ole indikaattoriluettelossa.", id=str(item.indicator_id)[:20])
+                "Seurantaindikaattori {id} ei ole indikaattoriluettelossa.", id=str(item.indicator_id)[:20]
+            )
             continue
         if iid in seen:
             continue
         seen.add(iid)
         choice(item.direction, schema.DIRECTIONS, f"direction_{iid}", problems, _("Tavoiteltu suunta"))
-        target = number(item.target_value, f"target_{iid}", problems, _("Tavoitearvo"),
-                        required=item.direction == "target")
+        target = number(
+            item.target_value,
+            f"target_{iid}",
+            problems,
+            _("Tavoitearvo"),
+            required=item.direction == "target",
+        )
         chosen.append(IndicatorChoice(iid, item.direction, target if item.direction == "target" else None))
     if len(chosen) > MAX_INDICATORS:
-        problems["indicators"] = _("Enintään {n} seurantaindikaattoria tavoitetta kohden.",
-                                   n=MAX_INDICATORS)
+        problems["indicators"] = _("Enintään {n} seurantaindikaattoria tavoitetta kohden.", n=MAX_INDICATORS)
     if problems:
         raise ValidationError(problems)
     return priority, text, chosen
@@ -122,31 +133,40 @@ def action_input(fields: dict, members: tuple[str, ...] = ()) -> dict:
     problems: dict[str, str] = {}
     out = {
         "text": clean(fields.get("text"), TEXT_LIMIT, "text", problems, _("Toimenpide"), required=True),
-        "responsible_kind": choice(fields.get("responsible_kind"), schema.RESPONSIBLE_KINDS,
-                                   "responsible_kind", problems, _("Vastuutaho")),
-        "responsible_name": clean(fields.get("responsible_name"), NAME_LIMIT, "responsible_name",
-                                  problems, _("Vastuutahon nimi")),
+        "responsible_kind": choice(
+            fields.get("responsible_kind"),
+            schema.RESPONSIBLE_KINDS,
+            "responsible_kind",
+            problems,
+            _("Vastuutaho"),
+        ),
+        "responsible_name": clean(
+            fields.get("responsible_name"), NAME_LIMIT, "responsible_name", problems, _("Vastuutahon nimi")
+        ),
         "resources": clean(fields.get("resources"), TEXT_LIMIT, "resources", problems, _("Resurssit")),
-        "time_frame": clean(fields.get("time_frame"), NAME_LIMIT, "time_frame", problems,
-                            _("Aikataulu")),
-        "status": choice(fields.get("status", "planned"), schema.STATUSES, "status", problems,
-                         _("Tila")),
-        "status_comment": clean(fields.get("status_comment"), TEXT_LIMIT, "status_comment",
-                                problems, _("Tilan kommentti")),
+        "time_frame": clean(fields.get("time_frame"), NAME_LIMIT, "time_frame", problems, _("Aikataulu")),
+        "status": choice(fields.get("status", "planned"), schema.STATUSES, "status", problems, _("Tila")),
+        "status_comment": clean(
+            fields.get("status_comment"), TEXT_LIMIT, "status_comment", problems, _("Tilan kommentti")
+        ),
         "status_date": fields.get("status_date"),
     }
     themes = list(dict.fromkeys(fields.get("themes") or []))
     for t in themes:
         choice(t, schema.THEMES, "themes", problems, _("Teemat"))
     out["themes"] = themes
-    if out["responsible_kind"] == "municipality" and members and out["responsible_name"] \
-            and out["responsible_name"] not in members:
-        problems["responsible_name"] = _("Vastuutaho: {name} ei ole ryhmän kunta.",
-                                         name=out["responsible_name"][:60])
+    if (
+        out["responsible_kind"] == "municipality"
+        and members
+        and out["responsible_name"]
+        and out["responsible_name"] not in members
+    ):
+        problems["responsible_name"] = _(
+            "Vastuutaho: {name} ei ole ryhmän kunta.", name=out["responsible_name"][:60]
+        )
     partners = []
     for i, (organisation, kind) in enumerate(fields.get("partners") or []):
-        org = clean(organisation, NAME_LIMIT, f"partner_{i}", problems, _("Yhteistyökumppani"),
-                    required=True)
+        org = clean(organisation, NAME_LIMIT, f"partner_{i}", problems, _("Yhteistyökumppani"), required=True)
         choice(kind, schema.PARTNER_KINDS, f"partner_kind_{i}", problems, _("Kumppanin laji"))
         partners.append((org, kind))
     if len(partners) > MAX_PARTNERS:
@@ -197,5 +217,6 @@ def parse_partners(text: str) -> list[tuple[str, str]]:
 
 
 def partners_text(partners) -> str:
-    return "\n".join(f"{p['organisation']} | {_(schema.PARTNER_KINDS.get(p['kind'], p['kind']))}"
-                     for p in partners)
+    return "\n".join(
+        f"{p['organisation']} | {_(schema.PARTNER_KINDS.get(p['kind'], p['kind']))}" for p in partners
+    )

@@ -43,8 +43,12 @@ def _indicator_info(indicators: pd.DataFrame) -> dict[int, dict]:
     shown = names.display(frame, "short")
     out = {}
     for i, row in enumerate(frame.to_dict("records")):
-        out[int(row["indicator_id"])] = {"name": shown.iloc[i], "polarity": row.get("polarity"),
-                                         "unit": row.get("unit"), "decimals": int(row.get("decimals") or 1)}
+        out[int(row["indicator_id"])] = {
+            "name": shown.iloc[i],
+            "polarity": row.get("polarity"),
+            "unit": row.get("unit"),
+            "decimals": int(row.get("decimals") or 1),
+        }
     return out
 
 
@@ -55,23 +59,50 @@ def indicator_rows(tree: dict, series: list[dict], indicators: pd.DataFrame) -> 
     for g in tree["goals"]:
         for gi in g["indicators"]:
             iid = int(gi["indicator_id"])
-            meta = info.get(iid, {"name": gi["indicator_name"] or str(iid), "polarity": "no_judgement",
-                                  "unit": "", "decimals": 1})
-            base = followup.Point(gi["baseline_value"], gi["baseline_year"], gi["baseline_lo"],
-                                  gi["baseline_hi"])
+            meta = info.get(
+                iid,
+                {
+                    "name": gi["indicator_name"] or str(iid),
+                    "polarity": "no_judgement",
+                    "unit": "",
+                    "decimals": 1,
+                },
+            )
+            base = followup.Point(
+                gi["baseline_value"], gi["baseline_year"], gi["baseline_lo"], gi["baseline_hi"]
+            )
             latest = followup.latest_point(series, iid, gi.get("baseline_scope") or "group")
             f = followup.evaluate(base, latest, meta["polarity"], gi["direction"], gi["target_value"])
-            out.append({
-                "group_id": tree["group_id"], "round_year": tree["round_year"], "goal_id": g["id"],
-                "priority": g["priority"], "goal": g["text"], "indicator_id": iid,
-                "indicator": meta["name"], "unit": meta["unit"], "decimals": meta["decimals"],
-                "in_catalogue": iid in info, "direction": gi["direction"], "target": gi["target_value"],
-                "scope": gi.get("baseline_scope") or "group",
-                "baseline_value": base.value, "baseline_year": base.year, "baseline_lo": base.lo,
-                "baseline_hi": base.hi, "latest_value": latest.value, "latest_year": latest.year,
-                "latest_lo": latest.lo, "latest_hi": latest.hi, "change": f.change,
-                "outcome": f.outcome, "clear": f.clear, "movement": f.movement, "verdict": f.verdict,
-            })
+            out.append(
+                {
+                    "group_id": tree["group_id"],
+                    "round_year": tree["round_year"],
+                    "goal_id": g["id"],
+                    "priority": g["priority"],
+                    "goal": g["text"],
+                    "indicator_id": iid,
+                    "indicator": meta["name"],
+                    "unit": meta["unit"],
+                    "decimals": meta["decimals"],
+                    "in_catalogue": iid in info,
+                    "direction": gi["direction"],
+                    "target": gi["target_value"],
+                    "scope": gi.get("baseline_scope") or "group",
+                    "baseline_value": base.value,
+                    "baseline_year": base.year,
+                    "baseline_lo": base.lo,
+                    "baseline_hi": base.hi,
+                    "latest_value": latest.value,
+                    "latest_year": latest.year,
+                    "latest_lo": latest.lo,
+                    "latest_hi": latest.hi,
+                    "change": f.change,
+                    "outcome": f.outcome,
+                    "clear": f.clear,
+                    "movement": f.movement,
+                    "verdict": f.verdict,
+                }
+            )
     return out
 
 
@@ -109,10 +140,14 @@ def change_text(row: dict) -> str:
     if row["latest_value"] is None:
         return _("{baseline} → ei uutta tietoa", baseline=_num(row["baseline_value"], d))
     sign = "+" if (row["change"] or 0) > 0 else ""
-    return _("{baseline} ({y0}) → {latest} ({y1}), muutos {change}",
-             baseline=_num(row["baseline_value"], d), y0=row["baseline_year"] or "–",
-             latest=_num(row["latest_value"], d), y1=row["latest_year"] or "–",
-             change=sign + _num(row["change"], d))
+    return _(
+        "{baseline} ({y0}) → {latest} ({y1}), muutos {change}",
+        baseline=_num(row["baseline_value"], d),
+        y0=row["baseline_year"] or "–",
+        latest=_num(row["latest_value"], d),
+        y1=row["latest_year"] or "–",
+        change=sign + _num(row["change"], d),
+    )
 
 
 def intent_text(row: dict) -> str:
@@ -123,8 +158,12 @@ def intent_text(row: dict) -> str:
 
 def sentence(row: dict) -> str:
     """One line for a slide or the overview: goal indicator, movement and verdict."""
-    return _("{indicator}: {change} – {verdict}.", indicator=row["indicator"],
-             change=change_text(row), verdict=followup.verdict_name(row["verdict"]))
+    return _(
+        "{indicator}: {change} – {verdict}.",
+        indicator=row["indicator"],
+        change=change_text(row),
+        verdict=followup.verdict_name(row["verdict"]),
+    )
 
 
 def status_counts(tree: dict) -> dict[str, int]:
@@ -166,14 +205,30 @@ def last_round_slide(record: dict, rows: list[dict]):
         for r in (r for r in rows if r["goal_id"] == g["id"]):
             points.append(slides.Point(TONES.get(r["verdict"], "plain"), sentence(r)))
     shown = tuple(points[:MAX_SLIDE_LINES])
-    notes = [(_("Seurannan sääntö"), _("Muutos on selvä, kun lähtötaso jää uusimman arvon 95 %:n "
-                                        "luottamusvälin ulkopuolelle; ilman väliä ei verrattu.")),
-             (_("Toimenpiteet"), status_text(record))]
+    notes = [
+        (
+            _("Seurannan sääntö"),
+            _(
+                "Muutos on selvä, kun lähtötaso jää uusimman arvon 95 %:n "
+                "luottamusvälin ulkopuolelle; ilman väliä ei verrattu."
+            ),
+        ),
+        (_("Toimenpiteet"), status_text(record)),
+    ]
     if len(points) > len(shown):
-        notes.append((_("Lisää"), _("Dialla {shown} riviä {total}:stä; kaikki Seuranta-sivulla.",
-                                    shown=len(shown), total=len(points))))
+        notes.append(
+            (
+                _("Lisää"),
+                _(
+                    "Dialla {shown} riviä {total}:stä; kaikki Seuranta-sivulla.",
+                    shown=len(shown),
+                    total=len(points),
+                ),
+            )
+        )
     lead = _("Kierros {year}: tavoitteet ja niiden seurantaindikaattorit", year=record["round_year"])
     if record.get("is_demo"):
         lead += " – " + _("DEMO – keksitty esimerkkikirjaus")
-    return slides.Slide("last_round", _("Viime neuvottelussa sovittiin"), lead, points=shown,
-                        notes=tuple(notes))
+    return slides.Slide(
+        "last_round", _("Viime neuvottelussa sovittiin"), lead, points=shown, notes=tuple(notes)
+    )

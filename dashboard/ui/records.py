@@ -16,8 +16,8 @@ import streamlit as st
 
 from dashboard.i18n.catalog import _, current
 from dashboard.records import access, db, schema, store, transfer, validate
-from dashboard.reports import followup as follow
 from dashboard.reports import export, records_demo
+from dashboard.reports import followup as follow
 from dashboard.reports import summary as files
 from dashboard.ui import compositions, warehouse
 
@@ -50,8 +50,10 @@ def ready(warehouse_version: str | None) -> bool:
         _prepared(db.url(), warehouse_version or "")
         return True
     except db.StoreUnavailable as exc:
-        st.error(_("Neuvottelukirjausten tietokantaa ei voi avata: {reason}", reason=str(exc)),
-                 icon=":material/error:")
+        st.error(
+            _("Neuvottelukirjausten tietokantaa ei voi avata: {reason}", reason=str(exc)),
+            icon=":material/error:",
+        )
         return False
 
 
@@ -84,8 +86,7 @@ def identity() -> access.Identity:
         local_user = getpass.getuser()
     except Exception:  # noqa: BLE001
         local_user = "local"
-    return access.resolve(loopback=loopback, headers=headers, oidc_user=oidc,
-                          local_user=local_user)
+    return access.resolve(loopback=loopback, headers=headers, oidc_user=oidc, local_user=local_user)
 
 
 def can_edit() -> bool:
@@ -107,14 +108,14 @@ def who_note() -> None:
     """One caption saying whether this session edits, and how to become an editor."""
     me = identity()
     if can_edit():
-        st.caption(_("Muokkaat kirjauksia nimellä {user}. Jokainen muutos tallentuu "
-                     "muutoshistoriaan.", user=me.user))
+        st.caption(
+            _("Muokkaat kirjauksia nimellä {user}. Jokainen muutos tallentuu muutoshistoriaan.", user=me.user)
+        )
         return
     if me.source == "anonymous":
         st.caption(_("Lukutila: kirjausten muokkaus vaatii kirjautumisen ja muokkausoikeuden."))
         if login_available():
-            st.button(_("Kirjaudu sisään"), on_click=st.login, icon=":material/login:",
-                      key="records_login")
+            st.button(_("Kirjaudu sisään"), on_click=st.login, icon=":material/login:", key="records_login")
     else:
         st.caption(_("Lukutila: {user} ei ole muokkaajien listalla.", user=me.user))
 
@@ -168,13 +169,15 @@ def changes(table_name: str, record_id: int) -> list[dict]:
 
 def followup_rows(version: str, record: dict) -> list[dict]:
     """The follow-up rows of a record (cached by warehouse version, record version, language)."""
-    return _followup_rows(version, db.url(), revision(), record["group_id"],
-                          int(record["round_year"]), lang=current())
+    return _followup_rows(
+        version, db.url(), revision(), record["group_id"], int(record["round_year"]), lang=current()
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _followup_rows(version: str, url: str, revision: int, group_id: str, round_year: int, *,
-                   lang: str) -> list[dict]:
+def _followup_rows(
+    version: str, url: str, revision: int, group_id: str, round_year: int, *, lang: str
+) -> list[dict]:
     record = _tree(url, revision, group_id, round_year)
     if record is None:
         return []
@@ -191,15 +194,27 @@ def export_json() -> bytes:
 # --- writes: each resolves the identity itself; the store checks it again ---------------------
 
 
-def save_negotiation(group_id: str, round_year: int, fields: dict, negotiation_id: int | None = None,
-                     expected_version: int | None = None) -> int:
-    return store.save_negotiation(identity(), group_id, round_year, fields, negotiation_id,
-                                  expected_version, eng=db.engine())
+def save_negotiation(
+    group_id: str,
+    round_year: int,
+    fields: dict,
+    negotiation_id: int | None = None,
+    expected_version: int | None = None,
+) -> int:
+    return store.save_negotiation(
+        identity(), group_id, round_year, fields, negotiation_id, expected_version, eng=db.engine()
+    )
 
 
-def save_goal(version: str, record: dict, priority: str, text: str,
-              indicators: list[validate.IndicatorChoice], goal_id: int | None = None,
-              expected_version: int | None = None) -> int:
+def save_goal(
+    version: str,
+    record: dict,
+    priority: str,
+    text: str,
+    indicators: list[validate.IndicatorChoice],
+    goal_id: int | None = None,
+    expected_version: int | None = None,
+) -> int:
     """Save a goal; the baselines of newly chosen indicators come from the warehouse now."""
     who = identity()
     access.require_editor(who)  # before any warehouse work
@@ -211,18 +226,35 @@ def save_goal(version: str, record: dict, priority: str, text: str,
     if ids and record["group_id"] in set(warehouse.groups(version)["group_id"]):
         sit = compositions.group_situation(version, record["group_id"], "area")
         bases = follow.baselines(sit, ids)
-    return store.save_goal(who, record["id"], priority, text, indicators, known, bases, names,
-                           goal_id, expected_version, eng=db.engine())
+    return store.save_goal(
+        who,
+        record["id"],
+        priority,
+        text,
+        indicators,
+        known,
+        bases,
+        names,
+        goal_id,
+        expected_version,
+        eng=db.engine(),
+    )
 
 
 def delete_goal(goal_id: int, expected_version: int) -> None:
     store.delete_goal(identity(), goal_id, expected_version, eng=db.engine())
 
 
-def save_action(goal_id: int, fields: dict, members: tuple[str, ...] = (),
-                action_id: int | None = None, expected_version: int | None = None) -> int:
-    return store.save_action(identity(), goal_id, fields, members, action_id, expected_version,
-                             eng=db.engine())
+def save_action(
+    goal_id: int,
+    fields: dict,
+    members: tuple[str, ...] = (),
+    action_id: int | None = None,
+    expected_version: int | None = None,
+) -> int:
+    return store.save_action(
+        identity(), goal_id, fields, members, action_id, expected_version, eng=db.engine()
+    )
 
 
 def set_status(action_id: int, expected_version: int, status: str, comment: str, on=None) -> None:
@@ -239,9 +271,16 @@ def delete_action(action_id: int, expected_version: int) -> None:
 @st.cache_data(show_spinner=False, max_entries=8)
 def _summary(version: str, url: str, revision: int, round_year: int, *, lang: str):
     trees = _round_trees(url, revision, round_year)
-    return files.build(version, warehouse.catalogue(version), trees, round_year, export.exported_now(),
-                         rows_of=lambda r: _followup_rows(version, url, revision, r["group_id"],
-                                                          int(r["round_year"]), lang=lang))
+    return files.build(
+        version,
+        warehouse.catalogue(version),
+        trees,
+        round_year,
+        export.exported_now(),
+        rows_of=lambda r: _followup_rows(
+            version, url, revision, r["group_id"], int(r["round_year"]), lang=lang
+        ),
+    )
 
 
 def summary(version: str, round_year: int):
@@ -258,7 +297,9 @@ def summary_file(version: str, round_year: int, kind: str) -> bytes:
 
 
 def summary_table_names(round_year: int) -> list[str]:
-    return [f"yhteenveto-{int(round_year)}-{stem}.{ext}" for stem in files.TABLES for ext in ("csv", "parquet")]
+    return [
+        f"yhteenveto-{int(round_year)}-{stem}.{ext}" for stem in files.TABLES for ext in ("csv", "parquet")
+    ]
 
 
 def summary_table(version: str, round_year: int, name: str) -> bytes:
@@ -301,16 +342,27 @@ def last_round_block(version: str, group_id: str) -> None:
         return
     rows = followup_rows(version, record)
     with st.container(border=True, key="last_round"):
-        st.subheader(_("Viime neuvottelussa sovittiin (kierros {year})", year=record["round_year"]),
-                     anchor=False)
+        st.subheader(
+            _("Viime neuvottelussa sovittiin (kierros {year})", year=record["round_year"]), anchor=False
+        )
         if record["is_demo"]:
             st.caption(_("DEMO – keksitty esimerkkikirjaus"))
         for g in record["goals"]:
-            st.markdown(_("**{priority}:** {goal}", priority=priority_name(g["priority"]),
-                          goal=md_escape(g["text"])))
+            st.markdown(
+                _("**{priority}:** {goal}", priority=priority_name(g["priority"]), goal=md_escape(g["text"]))
+            )
             for r in (r for r in rows if r["goal_id"] == g["id"]):
                 st.markdown(f"{MARKS.get(r['verdict'], ':gray[**●**]')} {md_escape(follow.sentence(r))}")
-        st.caption(_("Toimenpiteet: {statuses}. Muutos on selvä, kun lähtötaso jää uusimman arvon "
-                     "95 %:n luottamusvälin ulkopuolelle.", statuses=follow.status_text(record)))
-        st.page_link("views/followup.py", label=_("Koko seuranta"), icon=":material/monitoring:",
-                     query_params={"group": group_id, "round": str(record["round_year"])})
+        st.caption(
+            _(
+                "Toimenpiteet: {statuses}. Muutos on selvä, kun lähtötaso jää uusimman arvon "
+                "95 %:n luottamusvälin ulkopuolelle.",
+                statuses=follow.status_text(record),
+            )
+        )
+        st.page_link(
+            "views/followup.py",
+            label=_("Koko seuranta"),
+            icon=":material/monitoring:",
+            query_params={"group": group_id, "round": str(record["round_year"])},
+        )

@@ -24,21 +24,31 @@ group_ids = list(groups["group_id"])
 group_names = dict(zip(groups["group_id"], groups["name"], strict=True))
 
 st.title(_("Seuranta"))
-st.caption(_("Kunkin tavoitteen seurantaindikaattori lähtötasosta (arvo, kun tavoite kirjattiin) "
-             "uusimpaan arvoon. Muutos on selvä, kun lähtötaso jää uusimman arvon 95 %:n "
-             "luottamusvälin ulkopuolelle (sama yhden välin sääntö kuin muissa vertailuissa); "
-             "ilman luottamusväliä (kyselyt, indeksit) muutosta ei testata: ei verrattu. Sääntö ei "
-             "ota huomioon lähtötason omaa epävarmuutta, joten pieni muutos voi näyttää selvältä "
-             "suurissa ryhmissä."))
+st.caption(
+    _(
+        "Kunkin tavoitteen seurantaindikaattori lähtötasosta (arvo, kun tavoite kirjattiin) "
+        "uusimpaan arvoon. Muutos on selvä, kun lähtötaso jää uusimman arvon 95 %:n "
+        "luottamusvälin ulkopuolelle (sama yhden välin sääntö kuin muissa vertailuissa); "
+        "ilman luottamusväliä (kyselyt, indeksit) muutosta ei testata: ei verrattu. Sääntö ei "
+        "ota huomioon lähtötason omaa epävarmuutta, joten pieni muutos voi näyttää selvältä "
+        "suurissa ryhmissä."
+    )
+)
 if not rec.ready(version):
     st.stop()
 
 recorded = rec.rounds()
 if not recorded:
-    st.info(_("Yhtään neuvottelua ei ole vielä kirjattu. Kirjaa neuvottelu Neuvottelut-sivulla."),
-            icon=":material/info:")
-    st.page_link("views/negotiations.py", label=_("Neuvottelut"), icon=":material/handshake:",
-                 query_params=language.url_params())
+    st.info(
+        _("Yhtään neuvottelua ei ole vielä kirjattu. Kirjaa neuvottelu Neuvottelut-sivulla."),
+        icon=":material/info:",
+    )
+    st.page_link(
+        "views/negotiations.py",
+        label=_("Neuvottelut"),
+        icon=":material/handshake:",
+        query_params=language.url_params(),
+    )
     st.stop()
 years = sorted({y for _g, y in recorded}, reverse=True)
 query = st.query_params.to_dict()
@@ -47,12 +57,20 @@ if "fu_round" not in st.session_state:
     st.session_state["fu_round"] = int(wanted) if wanted.isdigit() and int(wanted) in years else years[0]
     st.session_state["fu_scope"] = "all" if query.get("group") in (None, "", "all") else "one"
     recorded_groups = [g for g, y in recorded if y == st.session_state["fu_round"]]
-    st.session_state["fu_group"] = query.get("group") if query.get("group") in group_ids else (
-        recorded_groups[0] if recorded_groups else group_ids[0])
+    st.session_state["fu_group"] = (
+        query.get("group")
+        if query.get("group") in group_ids
+        else (recorded_groups[0] if recorded_groups else group_ids[0])
+    )
 cols = st.columns([1.2, 2, 3])
 round_year = cols[0].selectbox(_("Neuvottelukierros"), years, key="fu_round")
-scope = cols[1].segmented_control(_("Näytä"), ["all", "one"], key="fu_scope", required=True,
-                                  format_func=lambda s: _("Kaikki ryhmät") if s == "all" else _("Yksi ryhmä"))
+scope = cols[1].segmented_control(
+    _("Näytä"),
+    ["all", "one"],
+    key="fu_scope",
+    required=True,
+    format_func=lambda s: _("Kaikki ryhmät") if s == "all" else _("Yksi ryhmä"),
+)
 group_id = None
 if scope == "one":
     group_id = cols[2].selectbox(_("Kuntaryhmä"), group_ids, format_func=group_names.get, key="fu_group")
@@ -71,20 +89,27 @@ def indicator_frame(rows: list[dict], with_group: bool = False) -> pd.DataFrame:
         item = {}
         if with_group:
             item[_("Kuntaryhmä")] = group_names.get(r["group_id"], r["group_id"])
-        item.update({
-            _("Tavoite"): r["goal"],
-            _("Seurantaindikaattori"): r["indicator"] + ("" if r["scope"] == "group" else " " + _("(alue)")),
-            _("Tavoiteltu"): follow.intent_text(r),
-            _("Lähtötaso"): follow.value_text(r["baseline_value"], r["baseline_year"], r["baseline_lo"],
-                                              r["baseline_hi"], r["decimals"]),
-            _("Uusin"): follow.value_text(r["latest_value"], r["latest_year"], r["latest_lo"],
-                                          r["latest_hi"], r["decimals"]),
-            _("Muutos"): "–" if r["change"] is None else (
-                ("+" if r["change"] > 0 else "") + number(r["change"], r["decimals"])),
-            _("Selvä muutos?"): (_("kyllä") if r["clear"] else _("ei")) if r["outcome"] != "not_compared"
-            else outcome_name("not_compared"),
-            _("Arvio"): verdict_cell(r["verdict"]),
-        })
+        item.update(
+            {
+                _("Tavoite"): r["goal"],
+                _("Seurantaindikaattori"): r["indicator"]
+                + ("" if r["scope"] == "group" else " " + _("(alue)")),
+                _("Tavoiteltu"): follow.intent_text(r),
+                _("Lähtötaso"): follow.value_text(
+                    r["baseline_value"], r["baseline_year"], r["baseline_lo"], r["baseline_hi"], r["decimals"]
+                ),
+                _("Uusin"): follow.value_text(
+                    r["latest_value"], r["latest_year"], r["latest_lo"], r["latest_hi"], r["decimals"]
+                ),
+                _("Muutos"): "–"
+                if r["change"] is None
+                else (("+" if r["change"] > 0 else "") + number(r["change"], r["decimals"])),
+                _("Selvä muutos?"): (_("kyllä") if r["clear"] else _("ei"))
+                if r["outcome"] != "not_compared"
+                else outcome_name("not_compared"),
+                _("Arvio"): verdict_cell(r["verdict"]),
+            }
+        )
         out.append(item)
     return pd.DataFrame(out)
 
@@ -112,11 +137,24 @@ def one_group(record: dict) -> None:
     rows = rec.followup_rows(version, record)
     if record["is_demo"]:
         st.badge(_("DEMO – keksitty esimerkkikirjaus"), icon=":material/science:", color="orange")
-    st.header(_("{group}: neuvottelu {year}", group=group_names.get(record["group_id"], record["group_id"]),
-                year=record["round_year"]), anchor=False)
-    st.page_link("views/negotiations.py", label=_("Avaa kirjaus"), icon=":material/edit_note:",
-                 query_params={"group": record["group_id"], "round": str(record["round_year"]),
-                               **language.url_params()})
+    st.header(
+        _(
+            "{group}: neuvottelu {year}",
+            group=group_names.get(record["group_id"], record["group_id"]),
+            year=record["round_year"],
+        ),
+        anchor=False,
+    )
+    st.page_link(
+        "views/negotiations.py",
+        label=_("Avaa kirjaus"),
+        icon=":material/edit_note:",
+        query_params={
+            "group": record["group_id"],
+            "round": str(record["round_year"]),
+            **language.url_params(),
+        },
+    )
     for priority in PRIORITY_ORDER[:3]:
         goals = [g for g in record["goals"] if g["priority"] == priority]
         if not goals:
@@ -134,15 +172,23 @@ def one_group(record: dict) -> None:
                     st.caption(_("Tavoitteelle ei ole valittu seurantaindikaattoreita."))
                 st.caption(_("Toimenpiteet: {statuses}", statuses=actions_line(g)))
                 for a in g["actions"]:
-                    st.markdown(f"- {md_escape(a['text'])} — **{W.name(W.STATUSES, a['status'])}**"
-                                + (f" ({md_escape(a['status_comment'])})" if a["status_comment"] else ""))
+                    st.markdown(
+                        f"- {md_escape(a['text'])} — **{W.name(W.STATUSES, a['status'])}**"
+                        + (f" ({md_escape(a['status_comment'])})" if a["status_comment"] else "")
+                    )
 
 
 if scope == "one":
     record = records.get(group_id)
     if record is None:
-        st.info(_("Ryhmän {group} kierrosta {year} ei ole kirjattu.", group=group_names[group_id],
-                  year=round_year), icon=":material/info:")
+        st.info(
+            _(
+                "Ryhmän {group} kierrosta {year} ei ole kirjattu.",
+                group=group_names[group_id],
+                year=round_year,
+            ),
+            icon=":material/info:",
+        )
     else:
         one_group(record)
 else:
@@ -150,9 +196,15 @@ else:
     shown_names = {gid: group_names[gid] for gid in group_ids}
     missing = [group_names[g] for g in group_ids if g not in records]
     if missing:
-        st.caption(_("Ei kirjausta kierrokselta {year}: {groups}.", year=round_year, groups=", ".join(missing)))
-    st.vega_lite_chart(followup_charts.verdicts_by_group(
-        every, shown_names, _("Seurantaindikaattorit ryhmittäin: tavoitteen suuntaan vai ei?")), width="content")
+        st.caption(
+            _("Ei kirjausta kierrokselta {year}: {groups}.", year=round_year, groups=", ".join(missing))
+        )
+    st.vega_lite_chart(
+        followup_charts.verdicts_by_group(
+            every, shown_names, _("Seurantaindikaattorit ryhmittäin: tavoitteen suuntaan vai ei?")
+        ),
+        width="content",
+    )
     summary_rows = []
     for gid in group_ids:
         if gid not in records:
@@ -160,14 +212,19 @@ else:
         r = records[gid]
         mine = [x for x in every if x["group_id"] == gid]
         counts = follow.status_counts(r)
-        summary_rows.append({
-            _("Kuntaryhmä"): group_names[gid], _("Tavoitteita"): len(r["goals"]),
-            _("Tavoitteen suuntaan"): sum(x["verdict"] in ("toward", "reached") for x in mine),
-            _("Ei selvää muutosta"): sum(x["verdict"] == "unclear" for x in mine),
-            _("Tavoitetta vastaan"): sum(x["verdict"] == "against" for x in mine),
-            _("Ei verrattu / ei tietoa"): sum(x["verdict"] in ("not_compared", "no_new_data", "no_data")
-                                              for x in mine),
-            **{W.name(W.STATUSES, k): n for k, n in counts.items()}})
+        summary_rows.append(
+            {
+                _("Kuntaryhmä"): group_names[gid],
+                _("Tavoitteita"): len(r["goals"]),
+                _("Tavoitteen suuntaan"): sum(x["verdict"] in ("toward", "reached") for x in mine),
+                _("Ei selvää muutosta"): sum(x["verdict"] == "unclear" for x in mine),
+                _("Tavoitetta vastaan"): sum(x["verdict"] == "against" for x in mine),
+                _("Ei verrattu / ei tietoa"): sum(
+                    x["verdict"] in ("not_compared", "no_new_data", "no_data") for x in mine
+                ),
+                **{W.name(W.STATUSES, k): n for k, n in counts.items()},
+            }
+        )
     if summary_rows:
         st.dataframe(pd.DataFrame(summary_rows), hide_index=True, width="stretch")
         st.subheader(_("Kaikki seurantaindikaattorit"), anchor=False)
@@ -176,21 +233,40 @@ else:
 # --- the summary across groups: Word, PDF, HTML, CSV/Parquet ------------------------------------
 st.divider()
 st.subheader(_("Yhteenveto tiedostoina"), anchor=False)
-st.caption(_("Kierroksen {year} kaikkien ryhmien kirjaukset ja seuranta: muokattava Word-asiakirja, "
-             "tulostettava PDF, HTML-sivu sekä tavoitteet, toimenpiteet ja indikaattorit "
-             "taulukkoina (CSV, Parquet).", year=round_year))
+st.caption(
+    _(
+        "Kierroksen {year} kaikkien ryhmien kirjaukset ja seuranta: muokattava Word-asiakirja, "
+        "tulostettava PDF, HTML-sivu sekä tavoitteet, toimenpiteet ja indikaattorit "
+        "taulukkoina (CSV, Parquet).",
+        year=round_year,
+    )
+)
 cols = st.columns(3)
 labels = {"docx": _("Yhteenveto (Word)"), "pdf": _("Yhteenveto (PDF)"), "html": _("Yhteenveto (HTML)")}
-mimes = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-         "pdf": "application/pdf", "html": "text/html"}
+mimes = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "html": "text/html",
+}
 for i, kind in enumerate(("docx", "pdf", "html")):
-    cols[i].download_button(labels[kind], data=lambda k=kind: rec.summary_file(version, round_year, k),
-                            file_name=f"hyte-yhteenveto-{round_year}.{kind}", mime=mimes[kind],
-                            on_click="ignore", icon=":material/download:", key=f"fu_dl_{kind}")
+    cols[i].download_button(
+        labels[kind],
+        data=lambda k=kind: rec.summary_file(version, round_year, k),
+        file_name=f"hyte-yhteenveto-{round_year}.{kind}",
+        mime=mimes[kind],
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"fu_dl_{kind}",
+    )
 cols = st.columns(6)
 for i, name in enumerate(rec.summary_table_names(round_year)):
     kind = name.rsplit(".", 1)[1]
-    cols[i].download_button(name.removeprefix(f"yhteenveto-{round_year}-"),
-                            data=lambda n=name: rec.summary_table(version, round_year, n), file_name=name,
-                            mime="text/csv" if kind == "csv" else "application/vnd.apache.parquet",
-                            on_click="ignore", icon=":material/table:", key=f"fu_dl_{name}")
+    cols[i].download_button(
+        name.removeprefix(f"yhteenveto-{round_year}-"),
+        data=lambda n=name: rec.summary_table(version, round_year, n),
+        file_name=name,
+        mime="text/csv" if kind == "csv" else "application/vnd.apache.parquet",
+        on_click="ignore",
+        icon=":material/table:",
+        key=f"fu_dl_{name}",
+    )
