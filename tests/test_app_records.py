@@ -66,7 +66,7 @@ def test_the_demo_round_is_seeded_and_shown(records_env):
 def test_an_editor_saves_a_goal_and_its_baseline_comes_from_the_warehouse(records_env):
     at = page("views/negotiations.py", group="jamsa-keuruu", round="2023")
     rid = demo_record()["id"]
-    p = f"goalf_{rid}_new_"
+    p = f"goalf_{rid}_new_g0_"
     at.text_area(key=f"{p}text").set_value("Työttömyys kääntyy laskuun.")
     at.selectbox(key=f"{p}priority").set_value("everyday_safety")
     at.multiselect(key=f"{p}inds").set_value([181])
@@ -82,14 +82,14 @@ def test_an_editor_saves_a_goal_and_its_baseline_comes_from_the_warehouse(record
     assert ind["indicator_id"] == 181 and ind["direction"] == "target" and ind["target_value"] == 8.5
     assert ind["baseline_value"] is not None and ind["baseline_year"] == 2024
     assert "Työttömyys kääntyy laskuun." in texts(at)
-    assert at.text_area(key=f"{p}text").value == ""  # the add form is empty again
+    assert at.text_area(key=f"goalf_{rid}_new_g1_text").value == ""  # a fresh, empty add form
     log = store.changes("goal", goals[0]["id"], db.engine())
     assert log[0]["operation"] == "insert" and log[0]["actor"].endswith("(local)")
 
 
 def test_a_validation_error_keeps_the_typed_text(records_env):
     at = page("views/negotiations.py", group="jamsa-keuruu", round="2023")
-    p = f"goalf_{demo_record()['id']}_new_"
+    p = f"goalf_{demo_record()['id']}_new_g0_"
     long = "Pitkä tavoite. " * 150  # 2 250 characters: over the limit
     at.text_area(key=f"{p}text").set_value(long)
     at.button(key=f"{p}save").click().run()
@@ -105,7 +105,7 @@ def test_a_conflict_is_refused_and_the_loser_keeps_the_text(records_env):
     first = page("views/negotiations.py", group="jamsa-keuruu", round="2023")
     second = page("views/negotiations.py", group="jamsa-keuruu", round="2023")
     g = demo_record()["goals"][0]
-    p = f"goalf_{demo_record()['id']}_{g['id']}_"
+    p = f"goalf_{demo_record()['id']}_{g['id']}_g0_"
     first.text_area(key=f"{p}text").set_value("Ensimmäisen muutos")
     second.text_area(key=f"{p}text").set_value("Toisen muutos")
     first.button(key=f"{p}save").click().run()
@@ -116,13 +116,14 @@ def test_a_conflict_is_refused_and_the_loser_keeps_the_text(records_env):
     assert [x for x in demo_record()["goals"] if x["id"] == g["id"]][0]["text"] == "Ensimmäisen muutos"
     # the loser may drop their text and load the newest version
     second.button(key=f"{p}reload").click().run()
-    assert second.text_area(key=f"{p}text").value == "Ensimmäisen muutos"
+    fresh = f"goalf_{demo_record()['id']}_{g['id']}_g1_"
+    assert second.text_area(key=f"{fresh}text").value == "Ensimmäisen muutos"
 
 
 def test_an_action_status_is_kept_up_to_date(records_env):
     at = page("views/negotiations.py", group="jamsa-keuruu", round="2023")
     a = demo_record()["goals"][0]["actions"][0]
-    p = f"statf_{a['id']}_"
+    p = f"statf_{a['id']}_g0_"
     at.selectbox(key=f"{p}status").set_value("done")
     at.text_input(key=f"{p}comment").set_value("Valmis joulukuussa.")
     at.button(key=f"FormSubmitter:{p}form-Päivitä tila").click().run()
@@ -135,7 +136,7 @@ def test_an_action_status_is_kept_up_to_date(records_env):
 def test_a_new_round_is_recorded(records_env):
     at = page("views/negotiations.py", group="jyvaskyla-muurame", round="2025")
     assert any("kierrosta 2025 ei ole kirjattu" in i.value for i in at.info)
-    p = "negf_jyvaskyla-muurame_2025_"
+    p = "negf_jyvaskyla-muurame_2025_g0_"
     at.text_input(key=f"{p}place").set_value("Jyväskylän kaupungintalo <b>sali</b>")
     at.number_input(key=f"{p}n_municipality").set_value(4)
     at.button(key=f"FormSubmitter:{p}form-Tallenna neuvottelu").click().run()

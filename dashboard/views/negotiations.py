@@ -83,10 +83,18 @@ def show_problems(exc: Exception) -> None:
         st.error(md_escape(str(exc)), icon=":material/error:")
 
 
+def form_prefix(base: str) -> str:
+    """The widget keys of one form: `base` and a generation, so that forgetting a form gives
+    fresh widgets (the browser keeps a widget's value when only its state is deleted)."""
+    return f"{base}g{st.session_state.get(f'gen:{base}', 0)}_"
+
+
 def forget(prefix: str) -> None:
     """Drop a form's kept values (after a successful save, or to load the newest version)."""
+    base, _sep, gen = prefix.removesuffix("_").rpartition("g")
     for key in [k for k in st.session_state if str(k).startswith(prefix)]:
         del st.session_state[key]
+    st.session_state[f"gen:{base}"] = int(gen) + 1
 
 
 def started_version(prefix: str, current: int) -> int:
@@ -108,7 +116,7 @@ def conflict_help(prefix: str, exc: Exception) -> None:
 
 # --- the negotiation's own fields ---------------------------------------------------------------
 def negotiation_form(existing: dict | None) -> None:
-    p = f"negf_{group_id}_{round_year}_"
+    p = form_prefix(f"negf_{group_id}_{round_year}_")
     parts = {x["kind"]: x for x in (existing or {}).get("participants", [])}
     with st.form(f"{p}form"):
         c = st.columns([1, 2])
@@ -235,7 +243,7 @@ def history(table: str, record_id: int, key: str) -> None:
 # --- goals: the editor ------------------------------------------------------------------------
 def goal_editor(goal: dict | None, priority: str) -> None:
     gid = goal["id"] if goal else "new"
-    p = f"goalf_{record['id']}_{gid}_"
+    p = form_prefix(f"goalf_{record['id']}_{gid}_")
     current = {i["indicator_id"]: i for i in (goal or {}).get("indicators", [])}
     options = sorted(ind_names, key=lambda i: (ind_priority.get(i) != priority, i))
     if goal is not None:
@@ -321,7 +329,7 @@ def goal_editor(goal: dict | None, priority: str) -> None:
 
 def action_form(goal: dict, existing: dict | None) -> None:
     aid = existing["id"] if existing else "new"
-    p = f"actf_{goal['id']}_{aid}_"
+    p = form_prefix(f"actf_{goal['id']}_{aid}_")
     e = existing or {}
     if existing is not None:
         started_version(p, existing["version"])
@@ -457,7 +465,7 @@ def action_view(a: dict) -> None:
 
 
 def status_form(a: dict) -> None:
-    p = f"statf_{a['id']}_"
+    p = form_prefix(f"statf_{a['id']}_")
     started_version(p, a["version"])
     with st.form(f"{p}form"):
         statuses = list(W.STATUSES)
