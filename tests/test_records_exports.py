@@ -106,7 +106,9 @@ def test_the_last_round_slide(seeded):
     slide = follow.last_round_slide(rec, follow.group_followup(version, cat, rec))
     assert slide.heading == "Viime neuvottelussa sovittiin" and "2023" in slide.lead
     assert slide.points[0].text.startswith("Mielen hyvinvointi: (DEMO)")
-    assert any("→" in p.text for p in slide.points)
+    assert len(slide.points) == 3 and all("→" in p.text for p in slide.points)  # one line per goal
+    assert slide.points[0].tone == "challenge"  # one of its indicators runs against the goal
+    assert any("muutos" in text for _label, text in slide.notes)  # the full sentences
     assert follow.last_round_slide(None, []) is None
 
 

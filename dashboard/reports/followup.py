@@ -186,12 +186,31 @@ def goal_heading(goal: dict) -> str:
 
 # --- "Viime neuvottelussa sovittiin": the presenter's slide --------------------------------------
 
-MAX_SLIDE_LINES = 7
+MAX_SLIDE_POINTS = 4  # one per goal: what still reads on a 720p projector
 TONES = {"toward": "strength", "reached": "strength", "against": "challenge"}
 
 
+def short_movement(row: dict) -> str:
+    """'Koulutuksen ulkopuolelle jääneet …: 10,4 → 11,3 (tavoitetta vastaan)'."""
+    d = row["decimals"]
+    return _("{indicator}: {baseline} → {latest} ({verdict})", indicator=row["indicator"],
+             baseline=_num(row["baseline_value"], d), latest=_num(row["latest_value"], d),
+             verdict=followup.verdict_name(row["verdict"]))
+
+
+def goal_tone(rows: list[dict]) -> str:
+    """Against if any indicator runs against the goal; towards if all of them go its way."""
+    verdicts = [r["verdict"] for r in rows]
+    if "against" in verdicts:
+        return "challenge"
+    if verdicts and all(v in ("toward", "reached") for v in verdicts):
+        return "strength"
+    return "plain"
+
+
 def last_round_slide(record: dict, rows: list[dict]):
-    """The slide that opens the next round: last round's goals and how their indicators moved.
+    """The slide that opens the next round: last round's goals, one line each, with how
+    their indicators moved; the full sentences (years, changes) are in the speaker notes.
 
     For slides.build_deck(..., last_round=…); None when there is no record.
     """
@@ -199,36 +218,25 @@ def last_round_slide(record: dict, rows: list[dict]):
 
     if record is None:
         return None
-    points = []
+    points, notes = [], []
     for g in record["goals"]:
-        points.append(slides.Point("plain", goal_heading(g), priority_name(g["priority"])))
-        for r in (r for r in rows if r["goal_id"] == g["id"]):
-            points.append(slides.Point(TONES.get(r["verdict"], "plain"), sentence(r)))
-    shown = tuple(points[:MAX_SLIDE_LINES])
-    notes = [
-        (
-            _("Seurannan sääntö"),
-            _(
-                "Muutos on selvä, kun lähtötaso jää uusimman arvon 95 %:n "
-                "luottamusvälin ulkopuolelle; ilman väliä ei verrattu."
-            ),
-        ),
+        mine = [r for r in rows if r["goal_id"] == g["id"]]
+        text = goal_heading(g)
+        if mine:
+            text = _("{goal} — {movements}", goal=text, movements="; ".join(short_movement(r) for r in mine))
+        points.append(slides.Point(goal_tone(mine), text, priority_name(g["priority"])))
+        notes += [(priority_name(g["priority"]), sentence(r)) for r in mine]
+    shown = tuple(points[:MAX_SLIDE_POINTS])
+    notes += [
+        (_("Seurannan sääntö"), _("Muutos on selvä, kun lähtötaso jää uusimman arvon 95 %:n "
+                                   "luottamusvälin ulkopuolelle; ilman väliä ei verrattu.")),
         (_("Toimenpiteet"), status_text(record)),
     ]
     if len(points) > len(shown):
-        notes.append(
-            (
-                _("Lisää"),
-                _(
-                    "Dialla {shown} riviä {total}:stä; kaikki Seuranta-sivulla.",
-                    shown=len(shown),
-                    total=len(points),
-                ),
-            )
-        )
+        notes.append((_("Lisää"), _("Dialla {shown} riviä {total}:stä; kaikki Seuranta-sivulla.",
+                                    shown=len(shown), total=len(points))))
     lead = _("Kierros {year}: tavoitteet ja niiden seurantaindikaattorit", year=record["round_year"])
     if record.get("is_demo"):
         lead += " – " + _("DEMO – keksitty esimerkkikirjaus")
-    return slides.Slide(
-        "last_round", _("Viime neuvottelussa sovittiin"), lead, points=shown, notes=tuple(notes)
-    )
+    return slides.Slide("last_round", _("Viime neuvottelussa sovittiin"), lead, points=shown,
+                        notes=tuple(notes))

@@ -522,7 +522,7 @@ for priority in PRIORITIES:
                 name = ind_names.get(i["indicator_id"], i["indicator_name"] or str(i["indicator_id"]))
                 st.markdown(
                     _(
-                        "📈 {name}: {intent}; lähtötaso {baseline}",
+                        ":material/query_stats: {name}: {intent}; lähtötaso {baseline}",
                         name=md_escape(name),
                         intent=intent,
                         baseline=baseline_text(i),
@@ -533,14 +533,14 @@ for priority in PRIORITIES:
             for a in g["actions"]:
                 action_view(a)
                 if editor:
-                    c = st.columns([1, 1, 1, 4])
+                    c = st.columns([1.4, 1.2, 1.6, 2.4])
                     with c[0].popover(_("Päivitä tila"), icon=":material/update:"):
                         status_form(a)
                     with c[1].popover(_("Muokkaa"), icon=":material/edit:"):
                         action_form(g, a)
                     with c[2]:
                         history("action", a["id"], f"ah_{a['id']}")
-            c = st.columns([1, 1, 4])
+            c = st.columns([1.6, 1, 3.4])
             with c[0]:
                 history("goal", g["id"], f"gh_{g['id']}")
             if editor:
