@@ -538,6 +538,8 @@ def pdf_bytes(s: Summary) -> bytes:
         )
     for g in s.groups:
         pdf.ln(3)
+        if pdf.get_y() > pdf.h - 60:  # a group's heading never stands alone at a page's foot
+            pdf.add_page()
         pdf.para(g.group_name, 14, "B", 1)
         for label, value in record_facts(g.record):
             pdf.para(f"{label}: {value}", 9, gap=0.3)

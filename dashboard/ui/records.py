@@ -366,3 +366,8 @@ def last_round_block(version: str, group_id: str) -> None:
             icon=":material/monitoring:",
             query_params={"group": group_id, "round": str(record["round_year"])},
         )
+
+
+def partners_across_groups(version: str, round_year: int) -> list[tuple[str, str, list[str]]]:
+    """(organisation, kind, groups) of the round: who works with whom across groups."""
+    return files.partner_index(summary(version, round_year))

@@ -229,6 +229,12 @@ else:
         st.dataframe(pd.DataFrame(summary_rows), hide_index=True, width="stretch")
         st.subheader(_("Kaikki seurantaindikaattorit"), anchor=False)
         st.dataframe(style(indicator_frame(every, with_group=True)), hide_index=True, width="stretch")
+        partners = rec.partners_across_groups(version, round_year)
+        if partners:
+            st.subheader(_("Yhteistyökumppanit ryhmien yli"), anchor=False)
+            st.dataframe(pd.DataFrame([{_("Yhteistyökumppani"): org, _("Kumppanin laji"): kind,
+                                        _("Kuntaryhmät"): ", ".join(gs)} for org, kind, gs in partners]),
+                         hide_index=True, width="stretch")
 
 # --- the summary across groups: Word, PDF, HTML, CSV/Parquet ------------------------------------
 st.divider()
