@@ -20,7 +20,7 @@ from dashboard.i18n.catalog import (
 )
 from dashboard.i18n.formatting import interval, number
 from dashboard.model import briefing, phrases, situation
-from dashboard.ui import card_views, compositions, warehouse
+from dashboard.ui import card_views, compositions, records, warehouse
 from dashboard.ui import urlstate as params
 from dashboard.ui.markup import md_escape
 
@@ -80,6 +80,8 @@ st.caption(" ".join((
       "korkeampi/matalampi (ei hyvä–huono-suuntaa), harmaa ei verrattu."))))
 with st.popover(_("Miten vertailu tehdään?"), icon=":material/straighten:"):
     st.markdown(phrases.method_text())
+
+records.last_round_block(version, group_id)  # Viime neuvottelussa sovittiin (ui.records)
 
 # --- key phenomena ------------------------------------------------------------------------
 st.header(_("Keskeiset ilmiöt"))
