@@ -6,12 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup browser lint bench clean i18n
+.PHONY: run test setup browser postgres lint bench clean i18n
 
 run: setup
 	$(BIN)/hyte serve
 
-test: setup browser
+test: setup browser postgres
 	$(BIN)/pytest
 
 setup: $(STAMP)
@@ -36,10 +36,20 @@ browser:
 	  || echo "could not install chromium: browser tests will be skipped (reason shown by pytest)"; \
 	else echo "no /usr/bin/chromium and not root: browser tests will be skipped (reason shown by pytest)"; fi
 
+# The record store's PostgreSQL tests start a throwaway cluster (tests/records_support.py)
+# from Debian's postgresql; without it they are skipped with the reason shown.
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian postgresql for the record store's tests …"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+	  || echo "could not install postgresql: its tests will be skipped (reason shown by pytest)"; \
+	else echo "no PostgreSQL and not root: its tests will be skipped (reason shown by pytest)"; fi
+
 # Message catalogues: extract every _()/N_()/ngettext() of each dashboard layer (one gettext
 # domain per layer; app.py belongs to views) and merge into the sv and en catalogues. New
 # texts arrive empty, changed ones fuzzy: translate them, then `make test` checks the result.
-I18N_DOMAINS := views ui reports charts model i18n
+I18N_DOMAINS := views ui reports charts model records i18n
 LOCALES := dashboard/i18n/locales
 i18n: setup
 	@mkdir -p $(LOCALES)/templates

@@ -38,6 +38,11 @@ pages = [
             url_path="esitys"),
     st.Page(PAGES / "status.py", title=_("Tietojen tila"), icon=":material/database:",
             url_path="tila"),
+    # The negotiation record (its own store, dashboard/records; ui.records migrates it).
+    st.Page(PAGES / "negotiations.py", title=_("Neuvottelut"), icon=":material/handshake:",
+            url_path="neuvottelut"),
+    st.Page(PAGES / "followup.py", title=_("Seuranta"), icon=":material/monitoring:",
+            url_path="seuranta"),
 ]
 page = st.navigation(pages)
 language.switch()

@@ -96,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
                         "(e.g. 179; repeat for several) or 'all' (every card, each group's "
                         "set and the county's PDF with a contents page); formats html, pdf")
 
+    _records_parser(sub)
+
     b = sub.add_parser("bench", help="the benchmark command (same as python -m benchmarks)")
     b.add_argument("bench_args", nargs=argparse.REMAINDER,
                    help="arguments for the benchmark, e.g. --quick")
@@ -261,9 +263,10 @@ def cmd_export(args) -> int:
             if "png" in (args.formats or []):
                 _fail("--format png is for group overviews; municipality cards are html or pdf")
                 return EXIT_USAGE
-            written = export.export_cards(live, args.municipality, args.formats or ["html", "pdf"],
-                                          args.out, group_ids=args.group,
-                                          progress=_progress(False), lang=args.lang)
+            written = export.export_cards(live, args.municipality,
+                                          args.formats or ["html", "pdf"], args.out,
+                                          group_ids=args.group, progress=_progress(False),
+                                          lang=args.lang)
         else:
             written = export.export_groups(live, args.group, args.formats or ["html", "pdf"],
                                            args.out, progress=_progress(False), lang=args.lang)
@@ -286,6 +289,107 @@ def cmd_bench(args) -> int:
     return bench_main(args.bench_args)
 
 
+# --- hyte records: the negotiation record's store (dashboard/records) ----------------------------
+# One block: the store is the dashboard's (ingest never opens it); these commands migrate it,
+# move it as JSON, back it up while the app runs, and write the round's summary files.
+
+
+def _records_parser(sub) -> None:
+    r = sub.add_parser("records", help="the negotiation record: migrate, export, import, backup, summary",
+                       epilog="Store: HYTE_RECORDS_URL (SQLAlchemy URL, e.g. PostgreSQL) or the SQLite "
+                              "file HYTE_RECORDS (default data/records.sqlite).")
+    rs = r.add_subparsers(dest="records_command", required=True)
+    rs.add_parser("migrate", help="bring the store's schema to the newest migration (creates it)")
+    e = rs.add_parser("export", help="the whole record as JSON (lossless; ids, versions, change log)")
+    e.add_argument("--out", type=Path, default=None, help="file (default: standard output)")
+    i = rs.add_parser("import", help="load a JSON export into an empty store")
+    i.add_argument("file", type=Path)
+    b = rs.add_parser("backup",
+                      help="a consistent copy while the app runs (SQLite file; JSON for PostgreSQL)")
+    b.add_argument("--out", type=Path, default=None,
+                   help="target file (default: backups/records-<time>.sqlite beside the SQLite file, "
+                        "data/backups/records-<time>.json for PostgreSQL)")
+    s = rs.add_parser("summary", help="the round's summary across groups (Word, PDF, HTML, CSV, Parquet)")
+    s.add_argument("--round", type=int, required=True, dest="round_year")
+    s.add_argument("--out", type=Path, default=Path("exports"), help="output directory")
+
+
+def cmd_records(args) -> int:
+    from datetime import UTC, datetime
+
+    from dashboard.records import db, store, transfer
+
+    try:
+        if args.records_command == "migrate":
+            print(f"records store {db.safe_url(db.url())} at revision {db.migrate()}")
+            return EXIT_OK
+        db.migrate()
+        if args.records_command == "export":
+            text = transfer.export_json()
+            if args.out is None:
+                print(text)
+            else:
+                args.out.parent.mkdir(parents=True, exist_ok=True)
+                args.out.write_text(text, encoding="utf-8")
+                print(args.out)
+            return EXIT_OK
+        if args.records_command == "import":
+            try:
+                text = args.file.read_text(encoding="utf-8")
+            except OSError as exc:
+                _fail(f"cannot read {args.file}: {exc.strerror or exc}")
+                return EXIT_FAILED
+            counts = transfer.import_json(text)
+            print("imported " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            return EXIT_OK
+        if args.records_command == "backup":
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            if db.is_sqlite(db.url()):
+                folder = Path(db.engine().url.database).resolve().parent / "backups"
+                target = args.out or folder / f"records-{stamp}.sqlite"
+            else:
+                target = args.out or db.PROJECT_ROOT / "data" / "backups" / f"records-{stamp}.json"
+            print(transfer.backup(target))
+            return EXIT_OK
+        if args.records_command == "summary":
+            return _records_summary(args, store)
+    except (db.StoreUnavailable, transfer.TransferError) as exc:
+        _fail(str(exc))
+        return EXIT_FAILED
+    return EXIT_USAGE
+
+
+def _records_summary(args, store) -> int:
+    import streamlit.logger
+
+    streamlit.logger.set_log_level("error")
+    from dashboard import data
+    from dashboard.i18n import names
+    from dashboard.reports import export, summary
+
+    live = warehouse.warehouse_path()
+    os.environ["HYTE_WAREHOUSE"] = str(live)
+    try:
+        version = data.version()
+        cat = names.localize(data.catalogue(version), "fi")
+    except data.WarehouseUnavailable as exc:
+        _fail(str(exc))
+        return EXIT_FAILED
+    trees = store.round_trees(args.round_year)
+    if not trees:
+        _fail(f"no negotiation recorded for round {args.round_year}")
+        return EXIT_FAILED
+    s = summary.build(version, cat, trees, args.round_year, export.exported_now())
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = f"hyte-yhteenveto-{args.round_year}"
+    files = [(f"{stem}.docx", summary.docx_bytes(s)), (f"{stem}.pdf", summary.pdf_bytes(s)),
+             (f"{stem}.html", summary.html_text(s).encode("utf-8")), *summary.table_files(s)]
+    for name, content in files:
+        (args.out / name).write_bytes(content)
+        print(args.out / name)
+    return EXIT_OK
+
+
 _COMMANDS = {
     "ingest": cmd_ingest,
     "status": cmd_status,
@@ -293,6 +397,7 @@ _COMMANDS = {
     "serve": cmd_serve,
     "export": cmd_export,
     "bench": cmd_bench,
+    "records": cmd_records,
 }
 
 if __name__ == "__main__":

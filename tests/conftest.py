@@ -46,3 +46,24 @@ def browser():
         b = launch(p)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def records_store(tmp_path_factory):
+    """Every test (and every server a test starts) uses a throwaway negotiation-record store,
+    never data/records.sqlite of the work tree; tests that edit records make their own."""
+    import os
+
+    path = tmp_path_factory.mktemp("records") / "records.sqlite"
+    old = {k: os.environ.get(k) for k in ("HYTE_RECORDS", "HYTE_RECORDS_URL")}
+    os.environ["HYTE_RECORDS"] = str(path)
+    os.environ.pop("HYTE_RECORDS_URL", None)
+    yield path
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+from tests.records_support import postgres, store_url  # noqa: E402, F401

@@ -11,7 +11,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser_support import AppServer, copy_warehouse, launch, require_chromium, wait_rendered
+from tests.browser_support import (
+    AppServer,
+    copy_warehouse,
+    goto,
+    launch,
+    new_page,
+    require_chromium,
+    wait_rendered,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -46,9 +54,9 @@ def test_no_request_leaves_for_another_host(app):
         browser = launch(p)
         context = browser.new_context(viewport={"width": 1280, "height": 720})
         context.route("**/*", guard)
-        page = context.new_page()
+        page = new_page(context)
         for path in PATHS:
-            page.goto(app.url + path)
+            goto(page, app.url + path)
             wait_rendered(page)
             page.wait_for_timeout(1500)  # favicon, fonts and lazy chart assets come late
         browser.close()

@@ -36,11 +36,11 @@ APP = str(ROOT / "dashboard" / "app.py")
 PAGES = {"overview": None, "compare": "views/compare.py", "explore": "views/explore.py",
          "present": "views/present.py", "status": "views/status.py"}
 NAV = {
-    "fi": ["Ryhmän tilannekuva", "Vertaile kuntia", "Indikaattorit", "Esitystila",
+    "fi": ["Ryhmän tilannekuva", "Kuntakortti", "Vertaile kuntia", "Indikaattorit", "Esitystila",
            "Tietojen tila"],
-    "sv": ["Gruppens lägesbild", "Jämför kommuner", "Indikatorer", "Presentationsläge",
+    "sv": ["Gruppens lägesbild", "Kommunkort", "Jämför kommuner", "Indikatorer", "Presentationsläge",
            "Uppgifternas status"],
-    "en": ["Group overview", "Compare municipalities", "Indicators", "Presenter mode",
+    "en": ["Group overview", "Municipality card", "Compare municipalities", "Indicators", "Presenter mode",
            "Data status"],
 }
 # Distinctive words of the Finnish UI texts (page titles, labels, captions, headers, table

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "dashboard"
-LAYERS = ("views", "ui", "reports", "charts", "model", "i18n")
+LAYERS = ("views", "ui", "reports", "charts", "model", "records", "i18n")
 
 
 def test_import_linter_contracts_are_kept():

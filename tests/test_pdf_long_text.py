@@ -28,6 +28,7 @@ def test_bisection_fit_equals_the_letter_by_letter_cut(text, width):
 
 
 def test_clean_cuts_long_texts_before_layout():
-    out = pdf_page.clean("x" * 32_000)
+    out = pdf_page.clip("x" * 32_000)
     assert len(out) == pdf_page.TEXT_LIMIT and out.endswith("…")
+    assert len(pdf_page.clean("x" * 32_000)) == 32_000  # cleaning alone cuts nothing
     assert pdf_page.clean("lyhyt teksti") == "lyhyt teksti"

@@ -29,7 +29,7 @@ DEFAULT_LANGUAGE = "fi"
 LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
 # The catalogue domains: one per dashboard layer (a module's strings live in its layer's;
 # app.py's in views, data.py's warehouse messages in i18n).
-DOMAINS = ("views", "ui", "reports", "charts", "model", "i18n")
+DOMAINS = ("views", "ui", "reports", "charts", "model", "records", "i18n")
 LOCALE_DIR = Path(__file__).resolve().parent / "locales"
 
 PRIORITY_ORDER = ("mental_wellbeing", "everyday_safety", "active_lifestyle", "context")

@@ -215,18 +215,17 @@ def export_cards(live_path: Path, codes: Sequence[str], formats: Iterable[str], 
                  group_ids: Sequence[str] | None = None,
                  progress: Callable[[str], None] | None = None,
                  lang: str | None = None) -> list[Path]:
-    """Municipality cards in `lang` (fi, sv, en; default: the current language); see
-    _export_cards."""
+    """export_cards_here in `lang` (fi, sv, en; default: the current language)."""
     if lang is not None and lang not in catalog.LANGUAGES:
         raise ExportError(f"unknown language {lang!r}; choose from "
                           f"{', '.join(catalog.LANGUAGES)}")
     with _language(lang):
-        return _export_cards(live_path, codes, formats, out_dir, group_ids, progress)
+        return export_cards_here(live_path, codes, formats, out_dir, group_ids, progress)
 
 
-def _export_cards(live_path: Path, codes: Sequence[str], formats: Iterable[str], out_dir: Path,
-                  group_ids: Sequence[str] | None,
-                  progress: Callable[[str], None] | None) -> list[Path]:
+def export_cards_here(live_path: Path, codes: Sequence[str], formats: Iterable[str],
+                      out_dir: Path, group_ids: Sequence[str] | None = None,
+                      progress: Callable[[str], None] | None = None) -> list[Path]:
     """Write municipality cards: `codes` are official codes or 'all'.
 
     Files: kuntakortti-<code>-<name>.pdf/.html per municipality; with 'all' also
@@ -235,6 +234,7 @@ def _export_cards(live_path: Path, codes: Sequence[str], formats: Iterable[str],
     only those groups' municipalities and set PDFs. Raises ExportError (nothing written) for
     an unknown code, group or format or an unreadable warehouse.
     """
+    from dashboard.i18n import names
     from dashboard.i18n.catalog import _, current
     from dashboard.reports import kuntakortti_assemble as cards_assemble
 

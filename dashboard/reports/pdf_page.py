@@ -37,16 +37,21 @@ _REPLACE = {"\u2212": "-", "\u200b": "", "\u25bc": "", "\u2009": " ", "\u202f": 
             "\u2265": ">=", "\u2264": "<=", "\u2260": "!=", "\u2248": "~", "\u2192": "->"}
 
 
-# No text on the one page is longer (the method note is the longest of ours, ~1,000): a
+# No text on the one page is longer (the method note is the longest of ours, ~1,300): a
 # longer one is cut before layout, which is otherwise quadratic in a paragraph's length.
-TEXT_LIMIT = 1_200
+TEXT_LIMIT = 2_000
 
 
-def clean(text, limit: int = TEXT_LIMIT) -> str:
+def clip(text) -> str:
+    """clean() cut to TEXT_LIMIT: every paragraph the page lays out goes through it."""
+    return clean(text, TEXT_LIMIT)
+
+
+def clean(text, limit: int | None = None) -> str:
     """Text the core font can draw: Windows-1252; a letter outside it keeps its base letter
     (ř -> r) where Unicode decomposes it, anything else becomes '?'. Cut to `limit`."""
     text = str(text)
-    if len(text) > limit:
+    if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     for a, b in _REPLACE.items():
         text = text.replace(a, b)
@@ -127,23 +132,23 @@ def _layout(b: Briefing, exported_at: str, k: float) -> tuple[_Doc, float]:
         pdf.set_fill_color(255, 244, 194)
         pdf.set_draw_color(230, 194, 0)
         pdf.set_font("Helvetica", "B", 8 * k)
-        pdf.multi_cell(CONTENT_W, 4.2 * k, clean(demo_banner()), border=1, fill=True,
+        pdf.multi_cell(CONTENT_W, 4.2 * k, clip(demo_banner()), border=1, fill=True,
                        align="L", padding=1)
         pdf.ln(1.5)
     pdf.set_x(x0)
     pdf.set_font("Helvetica", "B", 17 * k)
     pdf.set_text_color(27, 27, 27)
-    pdf.multi_cell(CONTENT_W, 7.5 * k, clean(b.group_name), align="L")
+    pdf.multi_cell(CONTENT_W, 7.5 * k, clip(b.group_name), align="L")
     pdf.set_font("Helvetica", "", 8.5 * k)
     pdf.set_x(x0)
-    pdf.multi_cell(CONTENT_W, 4.2 * k, clean(_(
+    pdf.multi_cell(CONTENT_W, 4.2 * k, clip(_(
         "Kunnat: {members}  ·  Väestö: {population}  ·  Tiedot vuosilta: {years}",
         members=", ".join(b.members), population=b.population_text(),
         years=b.vintage_text() or "–")), align="L")
     pdf.set_font("Helvetica", "", 7 * k)
     pdf.set_text_color(85, 85, 85)
     pdf.set_x(x0)
-    pdf.multi_cell(CONTENT_W, 3.4 * k, clean(briefing.method_note(b)[1]), align="L")
+    pdf.multi_cell(CONTENT_W, 3.4 * k, clip(briefing.method_note(b)[1]), align="L")
     pdf.ln(1.5)
 
     # Key phenomena: three columns, one per priority
@@ -161,7 +166,7 @@ def _layout(b: Briefing, exported_at: str, k: float) -> tuple[_Doc, float]:
         pdf.set_xy(cx, top)
         pdf.set_font("Helvetica", "B", 9 * k)
         pdf.set_text_color(27, 27, 27)
-        pdf.multi_cell(col_w, 4.4 * k, clean(story.name), align="L")
+        pdf.multi_cell(col_w, 4.4 * k, clip(story.name), align="L")
         for kind, label, rows, colour, empty in (
                 ("strengths", _("Vahvuudet"), story.strengths, charts.OUTCOME_COLORS["better"],
                  _("Ei tilastollisesti selviä vahvuuksia.")),
@@ -169,12 +174,12 @@ def _layout(b: Briefing, exported_at: str, k: float) -> tuple[_Doc, float]:
                  _("Ei tilastollisesti selviä haasteita."))):
             pdf.set_x(cx)
             pdf.set_font("Helvetica", "B", 7.5 * k)
-            pdf.multi_cell(col_w, 3.8 * k, clean(label), align="L")
+            pdf.multi_cell(col_w, 3.8 * k, clip(label), align="L")
             if not rows:
                 pdf.set_x(cx)
                 pdf.set_font("Helvetica", "I", 6.8 * k)
                 pdf.set_text_color(85, 85, 85)
-                pdf.multi_cell(col_w, 3.2 * k, clean(empty), align="L")
+                pdf.multi_cell(col_w, 3.2 * k, clip(empty), align="L")
                 pdf.set_text_color(27, 27, 27)
             for r in rows:
                 y = pdf.get_y()
@@ -186,7 +191,7 @@ def _layout(b: Briefing, exported_at: str, k: float) -> tuple[_Doc, float]:
                     pdf.circle(x=cx + 1.2, y=y + 1.7, radius=0.9, style="F")
                 pdf.set_xy(cx + 3, y)
                 pdf.set_font("Helvetica", "", 6.8 * k)
-                pdf.multi_cell(col_w - 3, 3.1 * k, clean(b.sentence(r)), align="L")
+                pdf.multi_cell(col_w - 3, 3.1 * k, clip(b.sentence(r)), align="L")
                 pdf.ln(0.6)
         bottoms.append(pdf.get_y())
     pdf.set_y(max(bottoms) + 2)
@@ -242,7 +247,7 @@ def _layout(b: Briefing, exported_at: str, k: float) -> tuple[_Doc, float]:
         note += " " + charts.small_municipalities_note(sorted(smalls))
     pdf.ln(0.8)
     pdf.set_x(x0)
-    pdf.multi_cell(CONTENT_W, 3.0 * k, clean(note), align="L")
+    pdf.multi_cell(CONTENT_W, 3.0 * k, clip(note), align="L")
     lowest = pdf.get_y()
 
     # Footer: source, producers, vintage, build and export time
@@ -256,7 +261,7 @@ def _layout(b: Briefing, exported_at: str, k: float) -> tuple[_Doc, float]:
                                  "HTML-tiedosto tai hyte serve. Sivu 1/1.",
                                  exported=exported_at)]
     pdf.set_x(x0)
-    pdf.multi_cell(CONTENT_W, 3.0, clean(" ".join(lines)), align="L")
+    pdf.multi_cell(CONTENT_W, 3.0, clip(" ".join(lines)), align="L")
     return pdf, lowest
 
 

@@ -129,8 +129,11 @@ def closing_slide(b: Briefing) -> Slide:
                  notes=tuple(notes))
 
 
-def build_deck(b: Briefing, today: date) -> list[Slide]:
+def build_deck(b: Briefing, today: date, last_round: Slide | None = None) -> list[Slide]:
+    """`last_round`: reports.followup.last_round_slide of the group's last negotiation."""
     deck = [title_slide(b, today)]
+    if last_round is not None:
+        deck.append(last_round)
     for story in b.stories:
         deck += story_slides(b, story)
     deck.append(closing_slide(b))

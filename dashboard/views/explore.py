@@ -10,7 +10,7 @@ from dashboard.i18n.formatting import built_text, number
 from dashboard.model import comparison, explorer
 from dashboard.reports import explore_table
 from dashboard.reports import tables as table_files
-from dashboard.ui import compositions, downloads, language, warehouse
+from dashboard.ui import card_views, compositions, downloads, language, warehouse
 from dashboard.ui import urlstate as params
 from dashboard.ui.markup import md_escape
 
@@ -147,8 +147,7 @@ def render() -> None:
                  "= viidennes alueen kuntien arvoista tänä vuonna; se kertoo suhteellisen "
                  "aseman, ei sitä, onko arvo hyvä vai huono. Pienten kuntien luvut vaihtelevat "
                  "satunnaisesti."))
-    from dashboard.ui import card_views  # links from the tile map to every kuntakortti
-    card_views.card_links(version)
+    card_views.card_links(version)  # the tile map's municipalities, each to its card
     if not unplaced.empty:
         st.caption(_("Kunnat, joille ruudukossa ei ole paikkaa:"))
         st.dataframe(pd.DataFrame({

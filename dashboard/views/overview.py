@@ -20,7 +20,7 @@ from dashboard.i18n.catalog import (
 )
 from dashboard.i18n.formatting import interval, number
 from dashboard.model import briefing, phrases, situation
-from dashboard.ui import compositions, warehouse
+from dashboard.ui import card_views, compositions, records, warehouse
 from dashboard.ui import urlstate as params
 from dashboard.ui.markup import md_escape
 
@@ -69,9 +69,7 @@ population_line = (
 years_line = _("**Tiedot vuosilta:** {years}", years=" · ".join(
     f"{priority_name(p)} {vintage[p]}" for p in PRIORITY_ORDER if vintage.get(p)))
 st.markdown("  \n".join((members_line, population_line, years_line)))
-from dashboard.ui import card_views  # noqa: E402  (links to the members' kuntakortit)
-
-card_views.card_links(version, list(ctx.members))
+card_views.card_links(version, list(ctx.members))  # the members' kuntakortit
 shown = [p for p in PRIORITY_ORDER if priority in ("all", p)]
 st.caption(" ".join((
     _("Ryhmän arvo on jäsenkuntien yhdistetty arvo viimeisimmältä vuodelta, jolta kaikilta "
@@ -82,6 +80,8 @@ st.caption(" ".join((
       "korkeampi/matalampi (ei hyvä–huono-suuntaa), harmaa ei verrattu."))))
 with st.popover(_("Miten vertailu tehdään?"), icon=":material/straighten:"):
     st.markdown(phrases.method_text())
+
+records.last_round_block(version, group_id)  # Viime neuvottelussa sovittiin (ui.records)
 
 # --- key phenomena ------------------------------------------------------------------------
 st.header(_("Keskeiset ilmiöt"))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.i18n.catalog import _
 from dashboard.reports import slides
-from dashboard.ui import compositions, downloads, language, warehouse
+from dashboard.ui import compositions, downloads, language, records, warehouse
 from dashboard.ui import urlstate as params
 from dashboard.ui.markup import md_escape
 
@@ -53,7 +53,7 @@ def _go(target: int) -> None:
 
 
 brief = compositions.group_briefing(version, state.group, state.benchmark)
-deck = slides.build_deck(brief, date.today())
+deck = slides.build_deck(brief, date.today(), records.last_round_slide(version, state.group))
 number, slide_note = params.parse_slide(query, len(deck))
 if slide_note:
     st.info(slide_note, icon=":material/info:")
