@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import AppServer, copy_warehouse, require_chromium, screenshot, wait_rendered
+from tests.browser_support import (
+    AppServer,
+    copy_warehouse,
+    goto,
+    new_page,
+    require_chromium,
+    screenshot,
+    wait_rendered,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +36,11 @@ def app(demo_warehouse, tmp_path_factory):
 
 @pytest.mark.parametrize("path, name, texts", CARDS, ids=[c[1] for c in CARDS])
 def test_the_card_draws_its_charts(app, browser, path, name, texts):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = new_page(browser, viewport={"width": 1280, "height": 900})
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto(app.url + path)
+        goto(page, app.url + path)
         wait_rendered(page)
         # One chart per section (three priorities and the context), each with drawn marks.
         page.wait_for_function(
@@ -55,9 +63,9 @@ def test_the_card_draws_its_charts(app, browser, path, name, texts):
 
 
 def test_an_unknown_code_opens_the_chooser_and_its_buttons_open_cards(app, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = new_page(browser, viewport={"width": 1280, "height": 900})
     try:
-        page.goto(app.url + "/kunta?kunta=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
+        goto(page, app.url + "/kunta?kunta=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
         wait_rendered(page)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.locator("img[src='x']").count() == 0
@@ -76,9 +84,9 @@ def test_an_unknown_code_opens_the_chooser_and_its_buttons_open_cards(app, brows
 
 
 def test_the_overviews_member_links_open_the_card(app, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = new_page(browser, viewport={"width": 1280, "height": 900})
     try:
-        page.goto(app.url + "/?group=joutsa-luhanka-toivakka")
+        goto(page, app.url + "/?group=joutsa-luhanka-toivakka")
         wait_rendered(page)
         page.get_by_role("link", name="Luhanka").first.click()
         page.wait_for_function("() => location.pathname.endsWith('/kunta')"

@@ -377,14 +377,21 @@ def test_explore_table_and_downloads_are_translated(app_env, downloads):
 
 @pytest.mark.browser
 def test_pages_in_swedish_and_the_switch_in_chromium(demo_warehouse, tmp_path, browser):
-    from tests.browser_support import AppServer, copy_warehouse, screenshot, wait_rendered
+    from tests.browser_support import (
+        AppServer,
+        copy_warehouse,
+        goto,
+        new_page,
+        screenshot,
+        wait_rendered,
+    )
 
     server = AppServer(copy_warehouse(demo_warehouse, tmp_path)).start()
-    page = browser.new_page(viewport={"width": 1600, "height": 1200})
+    page = new_page(browser, viewport={"width": 1600, "height": 1200})
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto(server.url + "/vertaile?lang=sv&group=jamsa-keuruu")
+        goto(page, server.url + "/vertaile?lang=sv&group=jamsa-keuruu")
         wait_rendered(page)
         page.get_by_text("Kommunerna per indikator").wait_for(timeout=30_000)
         screenshot(page, "compare-sv")
