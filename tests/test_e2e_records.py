@@ -10,7 +10,9 @@ import pytest
 from tests.browser_support import (
     AppServer,
     copy_warehouse,
+    goto,
     launch,
+    new_page,
     require_chromium,
     screenshot,
     wait_rendered,
@@ -30,10 +32,10 @@ def test_an_editor_saves_a_goal_and_a_viewer_sees_it(demo_warehouse, tmp_path, m
     try:
         with sync_playwright() as p:
             browser = launch(p)
-            editor = browser.new_page(viewport={"width": 1280, "height": 720})
+            editor = new_page(browser, viewport={"width": 1280, "height": 720})
             errors = []
             editor.on("pageerror", lambda exc: errors.append(str(exc)))
-            editor.goto(server.url + URL)
+            goto(editor, server.url + URL)
             wait_rendered(editor, 90_000)
             editor.get_by_text("(DEMO) Nuorten mielen hyvinvointi vahvistuu").first.wait_for()
             form = editor.locator(".st-key-add_goal")
@@ -47,9 +49,9 @@ def test_an_editor_saves_a_goal_and_a_viewer_sees_it(demo_warehouse, tmp_path, m
             viewer_ctx = browser.new_context(
                 viewport={"width": 1280, "height": 720}, extra_http_headers={"X-Forwarded-For": "192.0.2.10"}
             )
-            viewer = viewer_ctx.new_page()
+            viewer = new_page(viewer_ctx)
             viewer.on("pageerror", lambda exc: errors.append(str(exc)))
-            viewer.goto(server.url + URL)
+            goto(viewer, server.url + URL)
             wait_rendered(viewer, 90_000)
             viewer.get_by_text(goal).first.wait_for(timeout=30_000)
             assert viewer.get_by_text("Lukutila").count() >= 1

@@ -389,7 +389,7 @@ def test_slides_and_table_source_lines_speak_the_language(brief_in, lang):
         assert not finnish_words(without(footer, model)), footer
     assert [p.label for p in closing.points] == {
         "sv": ["Mål", "Åtgärder", "Samarbete", "Uppföljning"],
-        "en": ["Goals", "Measures", "Cooperation", "Follow-up"]}[lang]
+        "en": ["Goals", "Actions", "Cooperation", "Follow-up"]}[lang]
     assert "612/2021" in closing.lead
     assert line.startswith(SOURCE[lang]) and not finnish_words(line) and ";" not in line
 

@@ -37,11 +37,11 @@ PAGES = {"overview": None, "compare": "views/compare.py", "explore": "views/expl
          "present": "views/present.py", "status": "views/status.py"}
 NAV = {
     "fi": ["Ryhmän tilannekuva", "Kuntakortti", "Vertaile kuntia", "Indikaattorit", "Esitystila",
-           "Tietojen tila"],
+           "Tietojen tila", "Neuvottelut", "Seuranta"],
     "sv": ["Gruppens lägesbild", "Kommunkort", "Jämför kommuner", "Indikatorer", "Presentationsläge",
-           "Uppgifternas status"],
+           "Uppgifternas status", "Förhandlingar", "Uppföljning"],
     "en": ["Group overview", "Municipality card", "Compare municipalities", "Indicators", "Presenter mode",
-           "Data status"],
+           "Data status", "Negotiations", "Follow-up"],
 }
 # Distinctive words of the Finnish UI texts (page titles, labels, captions, headers, table
 # headers, buttons, messages): none may show on a Swedish or English page.
@@ -223,7 +223,7 @@ def test_page_speaks_the_language_and_shows_no_finnish_ui_text(app_env, page, la
 
 
 def test_presenter_controls_and_notes_heading_are_translated(app_env):
-    at = open_page("present", "en", group="jamsa-keuruu", slide="2")
+    at = open_page("present", "en", group="jamsa-keuruu", slide="3")
     assert not at.exception
     assert at.button(key="pr_prev").label == "Previous"
     assert at.button(key="pr_next").label == "Next"
@@ -235,7 +235,7 @@ def test_presenter_controls_and_notes_heading_are_translated(app_env):
         "Overview (HTML)", "One-page summary (PDF)", "Slide image (PNG)"]
     at.button(key="pr_next").click()
     rerun(at, "en")
-    assert at.query_params["slide"] == "3" and at.query_params["lang"] == "en"
+    assert at.query_params["slide"] == "4" and at.query_params["lang"] == "en"
 
 
 def test_the_check_finds_finnish_text(app_env):
@@ -377,14 +377,21 @@ def test_explore_table_and_downloads_are_translated(app_env, downloads):
 
 @pytest.mark.browser
 def test_pages_in_swedish_and_the_switch_in_chromium(demo_warehouse, tmp_path, browser):
-    from tests.browser_support import AppServer, copy_warehouse, screenshot, wait_rendered
+    from tests.browser_support import (
+        AppServer,
+        copy_warehouse,
+        goto,
+        new_page,
+        screenshot,
+        wait_rendered,
+    )
 
     server = AppServer(copy_warehouse(demo_warehouse, tmp_path)).start()
-    page = browser.new_page(viewport={"width": 1600, "height": 1200})
+    page = new_page(browser, viewport={"width": 1600, "height": 1200})
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto(server.url + "/vertaile?lang=sv&group=jamsa-keuruu")
+        goto(page, server.url + "/vertaile?lang=sv&group=jamsa-keuruu")
         wait_rendered(page)
         page.get_by_text("Kommunerna per indikator").wait_for(timeout=30_000)
         screenshot(page, "compare-sv")

@@ -29,7 +29,10 @@ class TransferError(RuntimeError):
 def export_data(eng: sa.Engine | None = None) -> dict:
     eng = eng if eng is not None else db.engine()
     tables = {}
-    with eng.connect() as con:
+    # One snapshot for every table: under PostgreSQL's default READ COMMITTED each SELECT
+    # would see the commits made between them (a goal without its change-log row).
+    snapshot = {} if db.is_sqlite(eng) else {"isolation_level": "REPEATABLE READ"}
+    with eng.connect().execution_options(**snapshot) as con, con.begin():
         for table in schema.TABLES:
             rows = con.execute(sa.select(table).order_by(table.c.id))
             tables[table.name] = [{k: _out(v) for k, v in r._mapping.items()} for r in rows]
