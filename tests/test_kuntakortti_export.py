@@ -225,6 +225,14 @@ def test_hyte_export_one_municipality(demo_warehouse, tmp_path):
     assert len(PdfReader(tmp_path / "kuntakortti-435-luhanka.pdf").pages) == 1
 
 
+def test_hyte_export_a_card_in_swedish(demo_warehouse, tmp_path):
+    result = hyte("--municipality", "179", "--format", "pdf", "--lang", "sv", "--out",
+                  str(tmp_path), warehouse=demo_warehouse)
+    assert result.returncode == 0, result.stderr
+    text = page_texts((tmp_path / "kuntakortti-179-jyvaskyla.pdf").read_bytes())[0]
+    assert "Källa: THL" in text and "Kommunkort" in text and "Jyväskylä" in text
+
+
 def test_hyte_export_all_writes_cards_group_sets_and_the_county_book(demo_warehouse, tmp_path):
     result = hyte("--municipality", "all", "--format", "pdf", "--out", str(tmp_path),
                   warehouse=demo_warehouse)
