@@ -180,14 +180,17 @@ def _export_groups(live_path: Path, group_ids: Sequence[str] | None, formats: It
 
 CARD_FORMATS = ("html", "pdf")
 COUNTY_SET_STEM = "kuntakortit"
+CARD_NAME_LIMIT = 60  # characters of the municipality's name in a card's file name
 
 
 def card_stem(card) -> str:
-    """kuntakortti-179-jyvaskyla: the official code first, then the name in safe letters."""
+    """kuntakortti-179-jyvaskyla: the official code first, then the name in safe letters.
+
+    The name comes from the warehouse: cut so that no name makes a file name too long."""
     import unicodedata
 
     plain = unicodedata.normalize("NFKD", card.name).encode("ascii", "ignore").decode("ascii")
-    return f"kuntakortti-{card.code}-{file_stem(plain.lower())}"
+    return f"kuntakortti-{card.code}-{file_stem(plain.lower())[:CARD_NAME_LIMIT].strip('_')}"
 
 
 def card_pdf_bytes(card, exported_at: str | None = None) -> bytes:
