@@ -30,6 +30,9 @@ HOSTILE = {
 
 # Characters no output may pass on (they reorder or hide what a reader sees).
 INVISIBLE = "\u202e\u202c\u200b\u2060\ufeff\x1b\x07"
+# On screen the Markdown escape puts its own zero-width space into "://", "www." and "@"
+# (GFM would link them otherwise: dashboard.ui.markup); the rest must never show.
+INVISIBLE_ON_SCREEN = INVISIBLE.replace("\u200b", "")
 
 # Text columns of the indicator table that come from Sotkanet (short_fi, the card's name,
 # is our own catalogue's: data/indicators.toml).

@@ -7,13 +7,13 @@ import pytest
 
 from tests.browser_support import (
     AppServer,
-    copy_warehouse,
     goto,
     launch,
     new_page,
     require_chromium,
     wait_rendered,
 )
+from tests.hostile_corpus import INVISIBLE_ON_SCREEN, hostile_warehouse
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,8 @@ PAYLOAD = ("<img src=x onerror=alert(1)> [klikkaa](javascript:alert(2)) **lihava
 @pytest.fixture(scope="module")
 def app(demo_warehouse, tmp_path_factory):
     require_chromium()
-    live = copy_warehouse(demo_warehouse, tmp_path_factory.mktemp("hostile"))
+    # the whole corpus in Sotkanet's texts and five names, then this module's own payloads
+    live = hostile_warehouse(demo_warehouse, tmp_path_factory.mktemp("hostile"))
     con = duckdb.connect(str(live))
     con.execute("UPDATE indicator SET short_fi = ? || short_fi, title_fi = ? || title_fi, "
                 "limits_fi = '<script>alert(3)</script> rajoitus', "
@@ -39,7 +40,9 @@ def app(demo_warehouse, tmp_path_factory):
 
 @pytest.mark.parametrize("path", ["/?group=jamsa-keuruu", "/?group=joutsa-luhanka-toivakka",
                                   "/vertaile", "/indikaattorit", "/esitys?group=jamsa-keuruu",
-                                  "/tila"])
+                                  "/esitys?group=joutsa-luhanka-toivakka", "/tila",
+                                  "/kunta?kunta=435", "/kunta?kunta=850", "/neuvottelut",
+                                  "/seuranta?group=joutsa-luhanka-toivakka"])
 def test_outside_text_is_inert(app, path):
     from playwright.sync_api import sync_playwright
 
@@ -56,6 +59,8 @@ def test_outside_text_is_inert(app, path):
         assert page.locator("a[href^='javascript']").count() == 0
         assert page.locator("a[href*='example.invalid']").count() == 0
         assert page.locator("b", has_text="Luhanka").count() == 0
+        assert page.locator("img[src*='tracker.example.invalid']").count() == 0
+        assert not any(c in page.inner_text("body") for c in INVISIBLE_ON_SCREEN)
         assert not dialogs
         browser.close()
 

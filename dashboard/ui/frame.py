@@ -58,4 +58,4 @@ def footer() -> None:
         parts.append(_("Tiedot päivitetty: {updated}.", updated=day(updated.max())))
     parts.append(_("Tietovarasto koottu: {built}.", built=built_text(info.get("built_at"))))
     st.divider()
-    st.caption(" ".join(parts))
+    st.caption(md_escape(" ".join(parts)))  # producers are Sotkanet's text
