@@ -34,13 +34,16 @@ from tests.warehouse_fixtures import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = {"overview": None, "compare": "views/compare.py", "explore": "views/explore.py",
-         "present": "views/present.py", "status": "views/status.py"}
+         "present": "views/present.py", "status": "views/status.py", "ngo": "views/ngo.py"}
 NAV = {
-    "fi": ["Ryhmän tilannekuva", "Kuntakortti", "Vertaile kuntia", "Indikaattorit", "Esitystila",
+    "fi": ["Ryhmän tilannekuva", "Kuntakortti", "Vertaile kuntia", "Indikaattorit", "Järjestöt",
+           "Esitystila",
            "Tietojen tila", "Neuvottelut", "Seuranta"],
-    "sv": ["Gruppens lägesbild", "Kommunkort", "Jämför kommuner", "Indikatorer", "Presentationsläge",
+    "sv": ["Gruppens lägesbild", "Kommunkort", "Jämför kommuner", "Indikatorer", "Organisationer",
+           "Presentationsläge",
            "Uppgifternas status", "Förhandlingar", "Uppföljning"],
-    "en": ["Group overview", "Municipality card", "Compare municipalities", "Indicators", "Presenter mode",
+    "en": ["Group overview", "Municipality card", "Compare municipalities", "Indicators",
+           "Organisations", "Presenter mode",
            "Data status", "Negotiations", "Follow-up"],
 }
 # Distinctive words of the Finnish UI texts (page titles, labels, captions, headers, table
