@@ -80,13 +80,13 @@ def cooperation(frame: pd.DataFrame, title: str, source: str, width: int = 360) 
     })
 
 
-def rounds(comparison: pd.DataFrame, kind: str, title: str, source: str,
+def rounds(comparison: pd.DataFrame, topic: str, title: str, source: str,
            width: int = 360) -> dict:
-    """One breakdown (e.g. activities) in the first and the last round, side by side."""
+    """One breakdown (topic: activities or targets) in the first and the last round."""
     if comparison is None or comparison.empty:
         return base.empty_spec()
     first_year, last_year = comparison.attrs.get("years", ("", ""))
-    part = comparison[comparison["kind"] == kind]
+    part = comparison[comparison["topic"] == topic]
     data = []
     for r in base.rows(part, ("label", "first_count", "last_count", "first", "last")):
         for year, count, text in ((first_year, r["first_count"], r["first"]),

@@ -247,23 +247,25 @@ def rounds_comparison(ans: Answers, region_ids, area: str, names: dict[int, str]
                       priority: str | None = None) -> pd.DataFrame:
     """Activities and target groups in the oldest and newest rounds, side by side.
 
-    Columns: kind, label, first, last (texts), change (text; '–' when either is suppressed
-    or a round shows nothing), first_count, last_count (None when suppressed). Empty with
-    fewer than two rounds.
+    Columns: topic (total, activities, targets), kind (its name), label, first, last
+    (texts), change (text; '–' when either is suppressed or a round shows nothing),
+    first_count, last_count (None when suppressed). Empty with fewer than two rounds.
     """
     rounds = ans.rounds()
     if len(rounds) < 2:
         return pd.DataFrame()
     first, last = (picture(ans, r["survey_id"], region_ids, area, names, priority)
                    for r in (rounds[0], rounds[-1]))
-    rows = [{"kind": _("Vastanneita järjestöjä"), "label": _("yhteensä"),
+    rows = [{"topic": "total", "kind": _("Vastanneita järjestöjä"), "label": _("yhteensä"),
              "first_count": first.n, "last_count": last.n}]
     for kind, attr in ((_("Toimintamuoto"), "activities"), (_("Kohderyhmä"), "targets")):
+        # topic: the breakdown's code (charts pick by it); kind: its name in the run's language
         a, b = getattr(first, attr), getattr(last, attr)
         if a.empty or b.empty:
             continue
         for (_i, ra), (_j, rb) in zip(a.iterrows(), b.iterrows(), strict=True):
-            rows.append({"kind": kind, "label": ra["label"], "first_count": ra["count"],
+            rows.append({"topic": attr, "kind": kind, "label": ra["label"],
+                         "first_count": ra["count"],
                          "last_count": rb["count"]})
     for r in rows:
         for col in ("first_count", "last_count"):

@@ -118,9 +118,9 @@ if not comp.empty:
     latest = next(r for r in rounds if int(r["round_year"]) == last)
     source = ngo_views.picture(version, latest["survey_id"], scope, area, chosen).source()
     left, right = st.columns(2)
-    left.vega_lite_chart(ngo_charts.rounds(comp, _("Toimintamuoto"), _("Toimintamuodot"),
+    left.vega_lite_chart(ngo_charts.rounds(comp, "activities", _("Toimintamuodot"),
                                            source), width="stretch")
-    right.vega_lite_chart(ngo_charts.rounds(comp, _("Kohderyhmä"), _("Kohderyhmät"), source),
+    right.vega_lite_chart(ngo_charts.rounds(comp, "targets", _("Kohderyhmät"), source),
                           width="stretch")
     st.dataframe(ngo_table.comparison_table(comp, area), hide_index=True)
     st.caption(_("Kierrosten vastaajat ovat eri järjestöjä: muutos kertoo vastanneista, ei "
