@@ -180,12 +180,14 @@ def nav_titles(at: AppTest) -> list[str]:
 
 PAGE_QUERIES = {
     "overview": {"group": "jamsa-keuruu"},
+    "ngo": {"group": "jamsa-keuruu", "priority": "active_lifestyle"},
     "compare": {"group": "jyvaskyla-muurame", "priority": "mental_wellbeing"},
     "explore": {"indicator": "181"},
     "present": {"group": "jamsa-keuruu", "slide": "2"},
     "status": {},
 }
 TITLES = {
+    "ngo": {"sv": "Organisationer", "en": "Organisations"},
     "overview": {"sv": "Jämsä, Keuruu, Multia, Petäjävesi och Uurainen",
                  "en": "Jämsä, Keuruu, Multia, Petäjävesi and Uurainen"},
     "compare": {"sv": "Jämför kommuner", "en": "Compare municipalities"},
@@ -193,6 +195,8 @@ TITLES = {
     "status": {"sv": "Uppgifternas status", "en": "Data status"},
 }
 HEADERS = {  # main headers and subheaders that must be in the page's language
+    "ngo": {"sv": ["Jämförelse mellan omgångarna 2023 och 2025", "Ladda ner som filer"],
+            "en": ["Comparison of rounds: 2023 and 2025", "Download as files"]},
     "overview": {"sv": ["Centrala iakttagelser", "Psykiskt välbefinnande", "Ladda ner som filer"],
                  "en": ["Key findings", "Mental wellbeing", "Download as files"]},
     "compare": {"sv": ["Översikt", "Tabell", "Kommunerna per indikator"],

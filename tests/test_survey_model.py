@@ -183,3 +183,28 @@ def test_demo_warehouse_shows_no_small_cell_anywhere(app_env):
                         few = p.cooperation["answered"] < 5
                         assert p.cooperation.loc[few, "mean"].isna().all()
     assert seen_suppressed > 0, "the demo should exercise the rule"
+
+
+def test_card_files_carry_the_municipality_s_ngo_picture(app_env):
+    """The kuntakortti's HTML has a "Järjestöt kunnassa" section and the one-page PDF one
+    line, both with the survey's own source; no free text in either."""
+    import io
+
+    import pypdf
+
+    from dashboard.i18n import names
+    from dashboard.reports import export
+    from dashboard.reports import kuntakortti_assemble as cards
+
+    version = data.version()
+    cat = names.localize(data.catalogue(version), "fi")
+    luhanka, jyvaskyla = cards.cards_for(version, [208, 85], cat)
+    assert luhanka.ngo is not None and luhanka.ngo.area == "Luhanka"
+    html = export.card_html_bytes(jyvaskyla).decode("utf-8")
+    assert "<h2>Järjestöt kunnassa</h2>" in html
+    assert "alueella Jyväskylä" in html and "ei THL:n tilasto" in html
+    assert "(DEMO)." not in html.replace("järjestökysely (DEMO)", "")  # no demo needs text
+    pdf = pypdf.PdfReader(io.BytesIO(export.card_pdf_bytes(luhanka)))
+    assert len(pdf.pages) == 1
+    text = " ".join(pdf.pages[0].extract_text().split())
+    assert "toimii alueella Luhanka" in text and "järjestökysely (DEMO), kierros 2025" in text
