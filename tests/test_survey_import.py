@@ -261,3 +261,46 @@ def test_shipped_template_matches_the_generator():
     assert [c.value for c in book["Vastaukset"][1]] == template.headers(CONFIG)
     assert (ROOT / "data" / template.MAPPING_NAME).read_text(encoding="utf-8") == \
         template.mapping_text(CONFIG)
+
+
+def test_readme_documents_every_survey_table_and_column():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The warehouse, for analysts"):]
+    for table, columns in warehouse.schema_columns().items():
+        if table.startswith("ngo_"):
+            assert f"`{table}`" in section, table
+            for column in columns:
+                assert f"`{column}`" in section, (table, column)
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda p: p.write_bytes(b"PK\x03\x04 not really a zip"), "not a readable .xlsx file"),
+    (lambda p: p.mkdir(), "no such file"),
+])
+def test_broken_exports_are_one_line_and_skipped(tmp_path, make, expected):
+    write_xlsx(tmp_path, 2023)
+    path = tmp_path / "kysely-2023.xlsx"
+    path.unlink()
+    make(path)
+    s = load.load_one(tmp_path / "kysely-2023.toml", CONFIG)
+    assert s.tables == {}
+    [line] = s.warnings
+    assert line.startswith(f"survey skipped: {path}: {expected}") and "\n" not in line
+
+
+def test_mapping_problems_name_the_file_and_key(tmp_path):
+    path = tmp_path / "m.toml"
+    cases = {
+        b"\xff\xfe not utf-8": "not UTF-8",
+        b"[survey\n": "not valid TOML",
+        b'[survey]\nname = "x"\nround = 2025\nfile = "../x.csv"\n': "'file' must name the export",
+        b'[survey]\nname = "x"\nround = 2025\nfile = "x.csv"\n[columns]\nfoo = "A"\n':
+            "[columns] 'foo' is not a canonical field",
+        b'[survey]\nname = "x"\nround = 2025\nfile = "x.csv"\n[columns]\norg_type = "A"\n':
+            "no column mapped for municipalities",
+    }
+    for raw, expected in cases.items():
+        path.write_bytes(raw)
+        with pytest.raises(mapping.MappingError) as err:
+            mapping.load(path)
+        assert str(err.value).startswith(f"{path}: ") and expected in str(err.value), err.value
