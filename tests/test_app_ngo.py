@@ -178,3 +178,58 @@ def test_without_a_survey_the_page_says_how_and_the_others_show_nothing(no_surve
     at = page(None, group="jamsa-keuruu")
     assert not at.exception
     assert "Järjestöt alueella" not in [h.value for h in at.header]
+
+
+HOSTILE_NAME = "<img src=x onerror=alert(1)> [klik](http://evil.example) **kysely**"
+HOSTILE_NEED = "<script>alert(1)</script> [x](javascript:alert(1)) **lihava**"
+
+
+@pytest.fixture
+def hostile_survey(tmp_path, monkeypatch):
+    """A warehouse whose only survey has markup in its name and in a free-text answer."""
+    from pipelines import ingest
+    from pipelines.config import load_config
+    from tests.survey_support import csv_rows, write_csv
+
+    folder = tmp_path / "surveys"
+    rows = csv_rows()
+    write_csv(folder, 2025, rows=rows)
+    mapping = folder / "kysely-2025.toml"
+    text = mapping.read_text(encoding="utf-8").replace(
+        'name = "Testikysely CSV"', "name = '" + HOSTILE_NAME + "'").replace(
+        'coop_parish = "Yhteistyö: seurakunta"', 'development_needs = "Yhteistyö: seurakunta"')
+    mapping.write_text(text, encoding="utf-8")
+    for r in rows:
+        r[12] = HOSTILE_NEED
+    write_csv(folder, 2025, rows=rows)
+    mapping.write_text(text, encoding="utf-8")  # write_csv rewrote the mapping
+    live = tmp_path / "wh" / "warehouse.duckdb"
+    live.parent.mkdir()
+    result = ingest.run(load_config(ROOT / "data"), "demo", live, survey_dir=folder)
+    assert result.exit_code == 0, result.warnings
+    con = duckdb.connect(str(live))  # keep only the hostile survey
+    for table in ("ngo_org_need", "ngo_org_priority", "ngo_org_target", "ngo_org_activity",
+                  "ngo_org_region", "ngo_org", "ngo_survey"):
+        con.execute(f"DELETE FROM {table} WHERE survey_id LIKE 'demo-%'")
+    con.close()
+    monkeypatch.setenv("HYTE_WAREHOUSE", str(live))
+    st.cache_data.clear()
+    yield live
+    st.cache_data.clear()
+
+
+def test_markup_from_the_survey_is_shown_as_text(hostile_survey):
+    at = page(group="jyvaskyla-muurame")
+    assert not at.exception, at.exception
+    raw = [e.value for e in [*at.markdown, *at.caption]]
+    sources = [v for v in raw if "onerror" in v]
+    assert sources, "the survey's name is on the page"
+    for v in sources:
+        assert "\\<img" in v and "\\[klik\\]" in v and "\\*\\*kysely" in v
+    needs = [v for v in raw if "alert" in v and "script" in v]
+    assert needs, "the editor sees the free text"
+    for v in needs:
+        assert "\\<script\\>" in v and "\\[x\\]" in v and "\\*\\*lihava" in v
+    for spec in specs(at):  # a chart's subtitle is drawn as text by Vega, never markup
+        assert HOSTILE_NAME in " ".join(spec["title"]["subtitle"]) or "onerror" in \
+            json.dumps(spec["title"], ensure_ascii=False)
