@@ -233,3 +233,12 @@ def test_markup_from_the_survey_is_shown_as_text(hostile_survey):
     for spec in specs(at):  # a chart's subtitle is drawn as text by Vega, never markup
         assert HOSTILE_NAME in " ".join(spec["title"]["subtitle"]) or "onerror" in \
             json.dumps(spec["title"], ensure_ascii=False)
+
+
+def test_status_page_lists_the_surveys(app_env):
+    at = page("views/status.py")
+    assert not at.exception
+    assert "Järjestökyselyt" in [s.value for s in at.subheader]
+    table = at.dataframe[-1].value
+    assert list(table["Kierros"]) == ["2023", "2025"]
+    assert list(table["Vastanneita järjestöjä"]) == ["280", "310"]

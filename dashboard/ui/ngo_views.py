@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.charts import ngo as ngo_charts
 from dashboard.i18n.catalog import _, current
+from dashboard.i18n.formatting import number
 from dashboard.model import ngo
 from dashboard.reports import ngo_slide, ngo_table
 from dashboard.reports.slides import Slide
@@ -76,6 +77,22 @@ def _comparison(version: str, region_ids: tuple[int, ...], area: str, priority: 
 def latest_survey(version: str) -> dict | None:
     ans = answers(version)
     return None if ans is None else ans.rounds()[-1]
+
+
+def surveys_table(version: str) -> None:
+    """The status page's list of loaded NGO surveys (name, round, organisations, file)."""
+    ans = answers(version)
+    st.subheader(_("Järjestökyselyt"))
+    if ans is None:
+        st.caption(_("Järjestökyselyä ei ole ladattu (kansio data/surveys/, README: "
+                     "Järjestökysely)."))
+        return
+    s = ans.surveys
+    st.dataframe(pd.DataFrame({
+        _("Kysely"): s["name"], _("Kierros"): s["round_year"].astype(int).astype(str),
+        _("Vastanneita järjestöjä"): [number(n, 0) for n in s["organisations"]],
+        _("Tiedosto"): s["file_name"],
+        _("Demo"): [_("kyllä") if d else _("ei") for d in s["is_demo"]]}), hide_index=True)
 
 
 def needs_block(version: str, survey_id: str, region_ids: tuple[int, ...]) -> None:
