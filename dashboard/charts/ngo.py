@@ -18,7 +18,7 @@ SUBTITLE_WIDTH = 90
 
 
 def _subtitle(source: str) -> list[str]:
-    return base.wrap(source, SUBTITLE_WIDTH, max_lines=4)
+    return base.wrap(source, SUBTITLE_WIDTH, max_lines=3)
 
 
 def breakdown(frame: pd.DataFrame, title: str, source: str, width: int = 360) -> dict:
@@ -28,7 +28,9 @@ def breakdown(frame: pd.DataFrame, title: str, source: str, width: int = 360) ->
     data = [{"luokka": r["label"], "maara": base.num(r["count"]), "teksti": r["text"],
              "osuus": base.num(r["share"])}
             for r in base.rows(frame, ("label", "count", "text", "share"))]
-    y = base.field("luokka", "nominal", sort=None, title=None,
+    # The model's order (the survey's own), not Vega's: a suppressed row has no bar, and a
+    # layered domain would otherwise put it last.
+    y = base.field("luokka", "nominal", sort=[d["luokka"] for d in data], title=None,
                    axis={"labelLimit": 220})
     tooltip = [base.tip("luokka", _("Luokka")), base.tip("teksti", _("Järjestöjä")),
                base.tip("osuus", _("Osuus alueen vastanneista (%)"), "quantitative",
@@ -59,7 +61,7 @@ def cooperation(frame: pd.DataFrame, title: str, source: str, width: int = 360) 
     data = [{"kumppani": r["label"], "ka": base.num(r["mean"]), "teksti": r["text"],
              "vastanneita": r["answered_text"]}
             for r in base.rows(frame, ("label", "mean", "text", "answered_text"))]
-    y = base.field("kumppani", "nominal", sort=None, title=None)
+    y = base.field("kumppani", "nominal", sort=[d["kumppani"] for d in data], title=None)
     tooltip = [base.tip("kumppani", _("Yhteistyökumppani")),
                base.tip("teksti", _("Keskiarvo (1–5)")),
                base.tip("vastanneita", _("Vastanneita järjestöjä"))]
@@ -93,7 +95,8 @@ def rounds(comparison: pd.DataFrame, topic: str, title: str, source: str,
                                   (last_year, r["last_count"], r["last"])):
             data.append({"luokka": r["label"], "kierros": str(year),
                          "maara": base.num(count), "teksti": text})
-    y = base.field("luokka", "nominal", sort=None, title=None, axis={"labelLimit": 220})
+    order = list(dict.fromkeys(d["luokka"] for d in data))
+    y = base.field("luokka", "nominal", sort=order, title=None, axis={"labelLimit": 220})
     color = base.field("kierros", "nominal", title=_("Kierros"),
                        scale={"range": list(ROUND_COLORS)})
     tooltip = [base.tip("luokka", _("Luokka")), base.tip("kierros", _("Kierros")),

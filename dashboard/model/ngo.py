@@ -137,6 +137,9 @@ class Picture:
     def source(self) -> str:
         return source_text(self.survey)
 
+    def chart_source(self) -> str:
+        return short_source_text(self.survey)
+
     def headline(self) -> str:
         """One sentence: how many responding organisations act in the area."""
         if self.priority:
@@ -163,6 +166,17 @@ def source_text(survey: dict) -> str:
                         int(survey["organisations"])))
     if survey.get("is_demo"):
         text += " " + _("DEMOAINEISTO: synteettisiä vastauksia, ei todellisia järjestöjä.")
+    return text
+
+
+def short_source_text(survey: dict) -> str:
+    """The source line of a chart (its subtitle): the survey, round, respondents, not THL."""
+    text = _("Lähde: {name} {year}, {n}; hyvinvointialueen järjestökysely, ei THL:n tilasto.",
+             name=survey["name"], year=int(survey["round_year"]),
+             n=ngettext("{n} järjestö vastasi", "{n} järjestöä vastasi",
+                        int(survey["organisations"])))
+    if survey.get("is_demo"):
+        text += " " + _("DEMOAINEISTO.")
     return text
 
 

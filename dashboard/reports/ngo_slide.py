@@ -43,6 +43,6 @@ def ngo_slide(p: ngo.Picture, comparison=None) -> Slide:
                                          "{last_year} {last}.", first_year=first,
                                          first=total["first"], last_year=last,
                                          last=total["last"])))
-    spec = ngo_charts.breakdown(p.activities, _("Toimintamuodot"), p.source(), width=300)
+    spec = ngo_charts.breakdown(p.activities, _("Toimintamuodot"), p.chart_source(), width=300)
     return Slide("ngo", heading, lead, points=tuple(points), notes=tuple(notes), spec=spec,
                  source=p.source())

@@ -122,9 +122,9 @@ def area_section(version: str, region_ids: tuple[int, ...], area: str, key: str,
     st.markdown(md_escape(p.headline()))
     if p.shown:
         left, right = st.columns(2)
-        left.vega_lite_chart(ngo_charts.breakdown(p.activities, _("Toimintamuodot"), p.source()),
+        left.vega_lite_chart(ngo_charts.breakdown(p.activities, _("Toimintamuodot"), p.chart_source()),
                              width="stretch")
-        right.vega_lite_chart(ngo_charts.breakdown(p.targets, _("Kohderyhmät"), p.source()),
+        right.vega_lite_chart(ngo_charts.breakdown(p.targets, _("Kohderyhmät"), p.chart_source()),
                               width="stretch")
     st.caption(md_escape(p.source()))
     st.page_link(PAGE_FILE, label=_("Järjestöt: koko kuva ja kierrosten vertailu"),

@@ -62,31 +62,32 @@ p = ngo_views.picture(version, survey["survey_id"], scope, area, chosen)
 st.markdown(md_escape(p.headline()))
 st.caption(md_escape(p.source()))
 
+src = p.chart_source()  # every chart's subtitle: the survey, its round and respondents
 ngo_col, ind_col = st.columns([3, 2], gap="large")
 with ngo_col:
     if p.shown:
         m = st.columns(3)
-        m[0].metric(_("Vastanneita järjestöjä alueella"), p.n_text())
+        m[0].metric(_("Vastanneita järjestöjä alueella"), number(p.n, 0))
         vol = p.volunteers
         m[1].metric(_("Vapaaehtoisia yhteensä"),
                     "< 5" if vol.get("total") is None else number(vol["total"], 0))
         m[2].metric(_("Vapaaehtoisia, mediaani"),
                     "< 5" if vol.get("median") is None else number(vol["median"], 1))
-        st.vega_lite_chart(ngo_charts.breakdown(p.activities, _("Toimintamuodot"), p.source()),
+        st.vega_lite_chart(ngo_charts.breakdown(p.activities, _("Toimintamuodot"), src),
                            width="stretch")
-        st.vega_lite_chart(ngo_charts.breakdown(p.targets, _("Kohderyhmät"), p.source()),
+        st.vega_lite_chart(ngo_charts.breakdown(p.targets, _("Kohderyhmät"), src),
                            width="stretch")
-        st.vega_lite_chart(ngo_charts.cooperation(p.cooperation, _("Yhteistyö"), p.source()),
+        st.vega_lite_chart(ngo_charts.cooperation(p.cooperation, _("Yhteistyö"), src),
                            width="stretch")
         with st.expander(_("Järjestöjen tyypit, kunnat ja painopisteet"), icon=":material/table:"):
-            st.vega_lite_chart(ngo_charts.breakdown(p.types, _("Järjestön tyyppi"), p.source()),
+            st.vega_lite_chart(ngo_charts.breakdown(p.types, _("Järjestön tyyppi"), src),
                                width="stretch")
             if kunta is None:
                 st.vega_lite_chart(ngo_charts.breakdown(p.municipalities,
-                                                        _("Toimii kunnassa"), p.source()),
+                                                        _("Toimii kunnassa"), src),
                                    width="stretch")
             st.vega_lite_chart(ngo_charts.breakdown(p.priorities, _("Tukee painopistettä"),
-                                                    p.source()), width="stretch")
+                                                    src), width="stretch")
         st.caption(_("Järjestö voi toimia useassa kunnassa ja valita useita toimintamuotoja, "
                      "joten luvut eivät summaudu. Alle viiden järjestön luvut näytetään "
                      "muodossa ”< 5”, ja keskiarvot vain, kun vähintään viisi järjestöä "
@@ -116,7 +117,7 @@ if not comp.empty:
     first, last = comp.attrs["years"]
     st.header(_("Kierrosten vertailu: {first} ja {last}", first=first, last=last))
     latest = next(r for r in rounds if int(r["round_year"]) == last)
-    source = ngo_views.picture(version, latest["survey_id"], scope, area, chosen).source()
+    source = ngo_views.picture(version, latest["survey_id"], scope, area, chosen).chart_source()
     left, right = st.columns(2)
     left.vega_lite_chart(ngo_charts.rounds(comp, "activities", _("Toimintamuodot"),
                                            source), width="stretch")
