@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.browser_support import copy_warehouse
+from tests.download_capture import downloads  # noqa: F401  (fixture)
 from tests.warehouse_fixtures import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -242,3 +243,27 @@ def test_status_page_lists_the_surveys(app_env):
     table = at.dataframe[-1].value
     assert list(table["Kierros"]) == ["2023", "2025"]
     assert list(table["Vastanneita järjestöjä"]) == ["280", "310"]
+
+
+def test_page_downloads_hold_the_suppressed_tables_and_no_free_text(app_env, downloads):
+    from dashboard.reports import tables
+
+    at = page(group="joutsa-luhanka-toivakka", priority="everyday_safety")
+    buttons = {b.proto.label: b for b in at.get("download_button")}
+    assert set(buttons) == {"jarjestot-joutsa-luhanka-ja-toivakka-2025.csv",
+                            "jarjestot-joutsa-luhanka-ja-toivakka-2025.parquet",
+                            "jarjestot-joutsa-luhanka-ja-toivakka-2025-kierrokset.csv",
+                            "jarjestot-joutsa-luhanka-ja-toivakka-2025-kierrokset.parquet"}
+    source, csv = tables.read_csv(downloads(buttons[
+        "jarjestot-joutsa-luhanka-ja-toivakka-2025.csv"]))
+    assert "järjestökysely (DEMO), kierros 2025" in source and "ei THL:n tilasto" in source
+    assert "DEMOAINEISTO" in source
+    assert set(csv["Painopiste"]) == {"Arjen turvallisuus"}
+    counts = csv["Järjestöjä"].astype(str)
+    assert (counts == "< 5").any() and not counts.isin(["1", "2", "3", "4"]).any()
+    _s, rounds = tables.read_parquet(downloads(buttons[
+        "jarjestot-joutsa-luhanka-ja-toivakka-2025-kierrokset.parquet"]))
+    for col in ("Järjestöjä 2023", "Järjestöjä 2025"):
+        assert not rounds[col].astype(str).isin(["1", "2", "3", "4"]).any()
+    every_file = b"".join(downloads(b) for b in buttons.values()).decode("utf-8", "replace")
+    assert "(DEMO)." not in every_file.replace("järjestökysely (DEMO)", "")  # no needs text
