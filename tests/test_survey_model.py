@@ -208,3 +208,25 @@ def test_card_files_carry_the_municipality_s_ngo_picture(app_env):
     assert len(pdf.pages) == 1
     text = " ".join(pdf.pages[0].extract_text().split())
     assert "toimii alueella Luhanka" in text and "järjestökysely (DEMO), kierros 2025" in text
+
+
+@pytest.mark.parametrize("lang, axis, label, source", [
+    ("fi", "Järjestöjä", "liikunta", "ei THL:n tilasto"),
+    ("sv", "Organisationer", "motion", "inte THL:s statistik"),
+    ("en", "Organisations", "physical activity", "not THL statistics"),
+])
+def test_charts_speak_the_language_and_keep_the_locale(lang, axis, label, source):
+    from dashboard.charts import ngo as ngo_charts
+
+    orgs = [{"regions": [A], "acts": ["liikunta"], "coop": 4}] * 6
+    with use(lang):
+        p = ngo.picture(ngo.Answers(answers(orgs)), "s", (A,), "Aa", NAMES)
+        spec = ngo_charts.breakdown(p.activities, "T", p.chart_source())
+        coop = ngo_charts.cooperation(p.cooperation, "C", p.chart_source())
+    bars = spec["layer"][0]["encoding"]
+    assert bars["x"]["title"] == axis
+    assert label in [d["luokka"] for d in spec["data"]["values"]]
+    assert bars["y"]["sort"] == [d["luokka"] for d in spec["data"]["values"]]
+    assert source in " ".join(spec["title"]["subtitle"])
+    assert spec["config"]["locale"]["number"]["decimal"] == ("." if lang == "en" else ",")
+    assert coop["layer"][0]["encoding"]["x"]["scale"]["domain"] == [1, 5]
