@@ -14,11 +14,11 @@ from dashboard.i18n.catalog import _
 
 BAR_COLOR = "#4C6A92"     # one neutral colour: these counts are not verdicts
 ROUND_COLORS = ("#A6B8CF", "#2F4B73")
-SUBTITLE_WIDTH = 90
+SUBTITLE_WIDTH = 62  # characters: Vega cuts a subtitle line wider than the chart
 
 
 def _subtitle(source: str) -> list[str]:
-    return base.wrap(source, SUBTITLE_WIDTH, max_lines=3)
+    return base.wrap(source, SUBTITLE_WIDTH, max_lines=4)
 
 
 def breakdown(frame: pd.DataFrame, title: str, source: str, width: int = 360) -> dict:
