@@ -105,7 +105,9 @@ with ind_col:
                                                          strict=True)],
         _("vs. alue"): [outcome_name(o) for o in part["outcome_area"]],
     })
-    st.dataframe(table, hide_index=True)
+    st.dataframe(table, hide_index=True, column_config={
+        _("Indikaattori"): st.column_config.TextColumn(width="large"),
+        _("Vuosi"): st.column_config.TextColumn(width=48)})
     st.caption(_("Ryhmän {group} indikaattorit (lähde: THL, Sotkanet, CC BY 4.0), vertailu "
                  "hyvinvointialueeseen 95 %:n luottamusvälein; koko kuva ryhmän "
                  "tilannekuvassa.", group=md_escape(group_name)))
