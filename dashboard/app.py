@@ -34,6 +34,8 @@ pages = [
             url_path="vertaile"),
     st.Page(PAGES / "explore.py", title=_("Indikaattorit"), icon=":material/search:",
             url_path="indikaattorit"),
+    st.Page(PAGES / "ngo.py", title=_("Järjestöt"), icon=":material/diversity_3:",
+            url_path="jarjestot"),
     st.Page(PAGES / "present.py", title=_("Esitystila"), icon=":material/co_present:",
             url_path="esitys"),
     st.Page(PAGES / "status.py", title=_("Tietojen tila"), icon=":material/database:",

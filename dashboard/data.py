@@ -253,3 +253,48 @@ def table_counts(version: str) -> dict[str, int]:
               "load_log"]
     frames = query_many([(f"SELECT count(*) AS n FROM {t}", None) for t in tables])
     return {t: int(f["n"].iloc[0]) for t, f in zip(tables, frames, strict=True)}
+
+
+# --- the NGO survey (järjestökysely) ------------------------------------------------------------
+# The answers' public tables (no free text) in one batch; the development needs only through
+# ngo_needs, which the views call for editors alone. A warehouse built before the survey
+# tables existed reads as "no survey loaded".
+NGO_TABLES = {
+    "surveys": "SELECT survey_id, name, round_year, file_name, organisations, is_demo "
+               "FROM ngo_survey ORDER BY round_year, survey_id",
+    "orgs": "SELECT * FROM ngo_org ORDER BY survey_id, org_id",
+    "regions": "SELECT survey_id, org_id, region_id FROM ngo_org_region",
+    "activities": "SELECT survey_id, org_id, activity AS code FROM ngo_org_activity",
+    "targets": "SELECT survey_id, org_id, target AS code FROM ngo_org_target",
+    "priorities": "SELECT survey_id, org_id, priority AS code FROM ngo_org_priority",
+}
+
+
+def _has_ngo_tables(con) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables "
+                            "WHERE table_name = 'ngo_survey'").fetchone()[0])
+
+
+def ngo_answers(version: str) -> dict[str, pd.DataFrame] | None:
+    """Every survey's organisations and their multi-select answers, or None (no survey)."""
+    with _connection() as con:
+        if not _has_ngo_tables(con):
+            return None
+        out = {name: inert_text(_run(con, sql)) for name, sql in NGO_TABLES.items()}
+    return out if not out["surveys"].empty else None
+
+
+def ngo_needs(version: str, survey_id: str, region_ids: tuple[int, ...]) -> list[str]:
+    """The free-text development needs of the organisations acting in the regions.
+
+    Editors' views only (the survey promised respondents that): never in public exports.
+    """
+    with _connection() as con:
+        if not _has_ngo_tables(con):
+            return []
+        frame = _run(con, """
+            SELECT DISTINCT n.org_id, n.need FROM ngo_org_need n
+            JOIN ngo_org_region r USING (survey_id, org_id)
+            WHERE n.survey_id = ? AND list_contains(?, r.region_id)
+            ORDER BY n.org_id""", [survey_id, list(region_ids)])
+    return [clean_text(t) for t in frame["need"] if isinstance(t, str) and t.strip()]

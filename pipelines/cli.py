@@ -51,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="hyte",
         description="HYTE tilannekuva: Sotkanet indicators -> DuckDB warehouse -> dashboard.",
         epilog="Environment: HYTE_WAREHOUSE (default data/warehouse.duckdb), "
-               "SOTKANET_BASE_URL (default https://sotkanet.fi/rest/1.1), HYTE_CONFIG_DIR.",
+               "SOTKANET_BASE_URL (default https://sotkanet.fi/rest/1.1), HYTE_CONFIG_DIR, "
+               "HYTE_SURVEY_DIR (default data/surveys).",
     )
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -76,7 +77,15 @@ def _parser() -> argparse.ArgumentParser:
                         "municipalities, for benchmarks)")
     i.add_argument("--seed", type=_seed, default=None,
                    help="with --source demo: another deterministic variant of the demo data")
+    i.add_argument("--surveys", type=Path, metavar="DIR", default=None,
+                   help="the NGO survey folder (exports + mapping TOML files); default "
+                        "HYTE_SURVEY_DIR or data/surveys/ (with --source demo: the synthetic "
+                        "survey, plus DIR only when given)")
     i.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    t = sub.add_parser("survey-template",
+                       help="write the blank NGO survey template (.xlsx) and example mapping")
+    t.add_argument("--out", type=Path, default=None, help="folder (default: data/)")
 
     st = sub.add_parser("status", help="what the live warehouse holds")
     st.add_argument("--json", action="store_true")
@@ -152,6 +161,7 @@ def cmd_ingest(args) -> int:
         result = ingest.run(config, args.source, live, from_dir=args.from_dir,
                             save_dir=args.save_responses, strict=args.strict,
                             demo_size=args.demo_size, progress=_progress(args.quiet),
+                            survey_dir=args.surveys,
                             **({"demo_seed": args.seed} if args.seed is not None else {}))
     except ingest.IngestError as exc:
         _fail(f"{exc} (live warehouse unchanged)")
@@ -164,6 +174,15 @@ def cmd_ingest(args) -> int:
         print(f"published with warnings: {len(result.warnings)} problem(s) listed above",
               file=sys.stderr)
     return result.exit_code
+
+
+def cmd_survey_template(args) -> int:
+    from pipelines.config import config_dir
+    from pipelines.surveys import template
+
+    for path in template.write_all(args.out or config_dir(), load_config()):
+        print(path)
+    return EXIT_OK
 
 
 def cmd_status(args) -> int:
@@ -398,6 +417,7 @@ _COMMANDS = {
     "export": cmd_export,
     "bench": cmd_bench,
     "records": cmd_records,
+    "survey-template": cmd_survey_template,
 }
 
 if __name__ == "__main__":

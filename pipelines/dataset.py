@@ -31,6 +31,8 @@ class Dataset:
     notes: list[str] = field(default_factory=list)
     detail: dict = field(default_factory=dict)
     dropped: dict[int, dict[str, int]] = field(default_factory=dict)
+    # The NGO surveys of the run (pipelines.surveys.load.Surveys), or None for none.
+    surveys: object | None = None
 
 
 def empty_observations() -> pd.DataFrame:

@@ -91,7 +91,7 @@ def collect(config: Config, source, label: str, progress: Progress) -> Dataset:
 
 def run(config: Config, source: str, live: Path, *, from_dir: Path | None = None,
         save_dir: Path | None = None, strict: bool = False, demo_size: str = "county",
-        demo_seed: int = demo.DEFAULT_SEED,
+        demo_seed: int = demo.DEFAULT_SEED, survey_dir: Path | None = None,
         client_factory=None, progress: Progress = lambda _m: None) -> IngestResult:
     """Extract, build, validate and publish; one run per warehouse at a time.
 
@@ -117,13 +117,15 @@ def run(config: Config, source: str, live: Path, *, from_dir: Path | None = None
             progress(f"took over the lock left by pid {lock.took_over} (no longer running)")
         return _run_locked(config, source, live, target, from_dir=from_dir, save_dir=save_dir,
                            strict=strict, demo_size=demo_size, demo_seed=demo_seed,
-                           client_factory=client_factory, progress=progress)
+                           survey_dir=survey_dir, client_factory=client_factory,
+                           progress=progress)
     finally:
         lock.release()
 
 
 def _run_locked(config: Config, source: str, live: Path, target: Path, *, from_dir, save_dir,
-                strict, demo_size, demo_seed, client_factory, progress) -> IngestResult:
+                strict, demo_size, demo_seed, client_factory, progress,
+                survey_dir=None) -> IngestResult:
     started = datetime.now(UTC)
     removed = warehouse.prune_stale_builds(target)
     if removed:
@@ -134,6 +136,8 @@ def _run_locked(config: Config, source: str, live: Path, target: Path, *, from_d
                            client_factory=client_factory, progress=progress)
     except LocalFileError as exc:
         raise IngestError(str(exc)) from None
+
+    dataset.surveys = _surveys(config, source, survey_dir, progress)
 
     loaded = dataset.observations["indicator_id"].nunique()
     if loaded == 0:
@@ -154,6 +158,27 @@ def _run_locked(config: Config, source: str, live: Path, target: Path, *, from_d
     progress(f"published {live}" + (f" (→ {target})" if target != live else ""))
     code = EXIT_WARNINGS if result.warnings else EXIT_OK
     return IngestResult(code, True, live, result.rows, result.warnings)
+
+
+def _surveys(config: Config, source: str, survey_dir: Path | None, progress: Progress):
+    """The NGO surveys of this run: the demo's synthetic rounds for --source demo (plus a
+    folder only when one is named explicitly), else every survey in the survey folder."""
+    from pipelines.surveys import demo as survey_demo
+    from pipelines.surveys import load as survey_load
+    from pipelines.surveys.settings import survey_dir as resolve_dir
+
+    folder, explicit = resolve_dir(survey_dir)
+    out = survey_load.Surveys()
+    if source == "demo":
+        out.extend(survey_demo.generate(config))
+    if source != "demo" or explicit:
+        if explicit and not folder.is_dir():
+            out.warnings.append(f"surveys: {printable(folder)}: no such folder")
+        out.extend(survey_load.load_folder(folder, config))
+    if out.loaded or out.warnings:
+        progress(f"NGO surveys: {len(out.loaded)} loaded"
+                 + (f", {len(out.warnings)} problem(s)" if out.warnings else ""))
+    return out
 
 
 def _extract(config: Config, source: str, *, from_dir, save_dir, demo_size, demo_seed,

@@ -16,6 +16,7 @@ import pandas as pd
 from pipelines import plausibility
 from pipelines.config import PROJECT_ROOT, Config
 from pipelines.dataset import OBSERVATION_COLUMNS, Dataset
+from pipelines.surveys import load as survey_load
 from pipelines.text import printable
 
 SCHEMA_VERSION = "1"
@@ -93,8 +94,38 @@ CREATE TABLE load_log (
     rows BIGINT,
     detail VARCHAR
 );
+-- The county's NGO survey (pipelines/surveys): one row per responding organisation, its
+-- multi-select answers in link tables. No names, no contact details (never imported).
+CREATE TABLE ngo_survey (
+    survey_id VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    round_year SMALLINT NOT NULL,
+    file_name VARCHAR,
+    organisations INTEGER NOT NULL,
+    loaded_at TIMESTAMP,
+    is_demo BOOLEAN NOT NULL
+);
+CREATE TABLE ngo_org (
+    survey_id VARCHAR NOT NULL,
+    org_id VARCHAR NOT NULL,
+    org_type VARCHAR,
+    members INTEGER,
+    volunteers INTEGER,
+    paid_staff INTEGER,
+    coop_municipality SMALLINT,
+    coop_county SMALLINT,
+    coop_parish SMALLINT,
+    PRIMARY KEY (survey_id, org_id)
+);
+CREATE TABLE ngo_org_region (survey_id VARCHAR, org_id VARCHAR, region_id INTEGER);
+CREATE TABLE ngo_org_activity (survey_id VARCHAR, org_id VARCHAR, activity VARCHAR);
+CREATE TABLE ngo_org_target (survey_id VARCHAR, org_id VARCHAR, target VARCHAR);
+CREATE TABLE ngo_org_priority (survey_id VARCHAR, org_id VARCHAR, priority VARCHAR);
+-- Free-text development needs: read only for editors' views, never in public exports.
+CREATE TABLE ngo_org_need (survey_id VARCHAR, org_id VARCHAR, need VARCHAR);
 """
-TABLES = ("region", "municipality_group", "group_member", "indicator", "observation", "load_log")
+TABLES = ("region", "municipality_group", "group_member", "indicator", "observation", "load_log",
+          "ngo_survey", "ngo_org")
 
 
 class ValidationError(RuntimeError):
@@ -223,7 +254,10 @@ def build(dataset: Dataset, config: Config, live: Path, *, run_id: str | None = 
         # and DuckDB's zone maps then skip whole row groups.
         con.execute("INSERT INTO observation SELECT * FROM obs_df "
                     "ORDER BY indicator_id, region_id, gender, year")
+        survey_load.write(con, dataset.surveys)
         warnings += validate(con, config, dataset)
+        if dataset.surveys is not None:
+            warnings += dataset.surveys.warnings
         _copy_history(con, live)
         status = "warnings" if warnings else "ok"
         detail = {**dataset.detail, "failures": {str(k): v for k, v in failures.items()},
@@ -312,6 +346,12 @@ def validate(con: duckdb.DuckDBPyConnection, config: Config, dataset: Dataset) -
               "OR gender NOT IN ('total', 'male', 'female')")
     if bad:
         errors.append(f"{bad} observations have a non-finite value or an unknown gender")
+    if one("SELECT count(*) FROM ngo_org_region n ANTI JOIN region r USING (region_id)"):
+        errors.append("NGO survey answers refer to unknown regions")
+    for link in ("ngo_org_region", "ngo_org_activity", "ngo_org_target", "ngo_org_priority",
+                 "ngo_org_need"):
+        if one(f"SELECT count(*) FROM {link} l ANTI JOIN ngo_org o USING (survey_id, org_id)"):
+            errors.append(f"{link} refers to organisations not in ngo_org")
     if one("SELECT count(*) FROM observation") == 0:
         errors.append("no observations at all")
     loaded = {r[0] for r in con.execute("SELECT DISTINCT indicator_id FROM observation").fetchall()}

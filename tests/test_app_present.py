@@ -58,7 +58,9 @@ def deck_size(group_id: str) -> int:
     from dashboard.records import store
 
     b = assemble.briefing_for(data.version(), group_id)
-    return len(slides.build_deck(b, date.today())) + (store.latest_tree(group_id) is not None)
+    ngo = data.ngo_answers(data.version()) is not None  # the demo survey's NGO slide
+    return (len(slides.build_deck(b, date.today())) + (store.latest_tree(group_id) is not None)
+            + ngo)
 
 
 @pytest.mark.parametrize("group_id, name", GROUPS.items())
@@ -91,6 +93,15 @@ def test_walk_every_slide_forward_and_back(app_env, group_id, name):
             assert not charts
         elif title == "Viime neuvottelussa sovittiin":
             assert number == 2 and not charts  # right after the title slide
+        elif title == "Järjestöt ryhmän alueella":
+            assert number == n - 1  # the NGO survey's slide, before the closing slide
+            assert len(charts) == 1
+            assert charts[0]["config"]["locale"]["number"]["decimal"] == ","
+            # its source is the county's NGO survey, not THL
+            assert any("järjestökysely (DEMO), kierros 2025" in unescape(c.value)
+                       and "ei THL:n tilasto" in unescape(c.value) for c in at.caption)
+            at.button(key="pr_next").click().run()
+            continue
         else:
             assert title in PRIORITIES
             seen_priorities.append(title)

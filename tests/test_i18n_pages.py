@@ -34,13 +34,16 @@ from tests.warehouse_fixtures import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = {"overview": None, "compare": "views/compare.py", "explore": "views/explore.py",
-         "present": "views/present.py", "status": "views/status.py"}
+         "present": "views/present.py", "status": "views/status.py", "ngo": "views/ngo.py"}
 NAV = {
-    "fi": ["Ryhmän tilannekuva", "Kuntakortti", "Vertaile kuntia", "Indikaattorit", "Esitystila",
+    "fi": ["Ryhmän tilannekuva", "Kuntakortti", "Vertaile kuntia", "Indikaattorit", "Järjestöt",
+           "Esitystila",
            "Tietojen tila", "Neuvottelut", "Seuranta"],
-    "sv": ["Gruppens lägesbild", "Kommunkort", "Jämför kommuner", "Indikatorer", "Presentationsläge",
+    "sv": ["Gruppens lägesbild", "Kommunkort", "Jämför kommuner", "Indikatorer", "Organisationer",
+           "Presentationsläge",
            "Uppgifternas status", "Förhandlingar", "Uppföljning"],
-    "en": ["Group overview", "Municipality card", "Compare municipalities", "Indicators", "Presenter mode",
+    "en": ["Group overview", "Municipality card", "Compare municipalities", "Indicators",
+           "Organisations", "Presenter mode",
            "Data status", "Negotiations", "Follow-up"],
 }
 # Distinctive words of the Finnish UI texts (page titles, labels, captions, headers, table
@@ -177,12 +180,14 @@ def nav_titles(at: AppTest) -> list[str]:
 
 PAGE_QUERIES = {
     "overview": {"group": "jamsa-keuruu"},
+    "ngo": {"group": "jamsa-keuruu", "priority": "active_lifestyle"},
     "compare": {"group": "jyvaskyla-muurame", "priority": "mental_wellbeing"},
     "explore": {"indicator": "181"},
     "present": {"group": "jamsa-keuruu", "slide": "2"},
     "status": {},
 }
 TITLES = {
+    "ngo": {"sv": "Organisationer", "en": "Organisations"},
     "overview": {"sv": "Jämsä, Keuruu, Multia, Petäjävesi och Uurainen",
                  "en": "Jämsä, Keuruu, Multia, Petäjävesi and Uurainen"},
     "compare": {"sv": "Jämför kommuner", "en": "Compare municipalities"},
@@ -190,6 +195,8 @@ TITLES = {
     "status": {"sv": "Uppgifternas status", "en": "Data status"},
 }
 HEADERS = {  # main headers and subheaders that must be in the page's language
+    "ngo": {"sv": ["Jämförelse mellan omgångarna 2023 och 2025", "Ladda ner som filer"],
+            "en": ["Comparison of rounds: 2023 and 2025", "Download as files"]},
     "overview": {"sv": ["Centrala iakttagelser", "Psykiskt välbefinnande", "Ladda ner som filer"],
                  "en": ["Key findings", "Mental wellbeing", "Download as files"]},
     "compare": {"sv": ["Översikt", "Tabell", "Kommunerna per indikator"],

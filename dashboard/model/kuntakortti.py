@@ -156,6 +156,7 @@ class Card:
     sections: list[Section]
     stamp: briefing.Stamp
     sit: situation.Situation
+    ngo: object | None = None     # model.ngo.Picture of the latest NGO survey round, if any
 
     @property
     def is_demo(self) -> bool:

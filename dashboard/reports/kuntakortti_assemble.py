@@ -16,7 +16,7 @@ import pandas as pd
 from dashboard import data
 from dashboard.i18n import names
 from dashboard.i18n.catalog import _, current
-from dashboard.model import comparison, kuntakortti, situation
+from dashboard.model import comparison, kuntakortti, ngo, situation
 
 
 class UnknownMunicipality(ValueError):
@@ -88,10 +88,31 @@ def card_situation(version: str, cat: dict, region_id: int,
 
 
 def card(version: str, cat: dict, region_id: int, slice_: pd.DataFrame | None = None,
-         county: comparison.Comparison | None = None) -> kuntakortti.Card:
+         county: comparison.Comparison | None = None,
+         answers: ngo.Answers | None | bool = False) -> kuntakortti.Card:
+    """`answers`: the NGO survey's (ngo_answers), None for none; False reads them."""
     slice_ = slice_ if slice_ is not None else year_slice(version, cat)
-    return kuntakortti.build(region_id, cat, card_situation(version, cat, region_id), slice_,
-                             county)
+    built = kuntakortti.build(region_id, cat, card_situation(version, cat, region_id), slice_,
+                              county)
+    built.ngo = ngo_picture(version, cat, built, answers)
+    return built
+
+
+def ngo_answers(version: str) -> ngo.Answers | None:
+    frames = data.ngo_answers(version)
+    return None if frames is None else ngo.Answers(frames)
+
+
+def ngo_picture(version: str, cat: dict, c: kuntakortti.Card,
+                answers: ngo.Answers | None | bool = False) -> ngo.Picture | None:
+    """The latest NGO survey round's suppressed picture of the card's municipality."""
+    answers = ngo_answers(version) if answers is False else answers
+    if answers is None:
+        return None
+    regions = cat["regions"]
+    names = dict(zip(regions["region_id"].astype(int), regions["name"], strict=True))
+    return ngo.picture(answers, answers.rounds()[-1]["survey_id"], (c.region_id,), c.name,
+                       names)
 
 
 def cards_for(version: str, region_ids: Sequence[int],
@@ -101,7 +122,8 @@ def cards_for(version: str, region_ids: Sequence[int],
     cat = cat if cat is not None else names.localize(data.catalogue(version), current())
     slice_ = year_slice(version, cat)
     county = county_positions(cat, slice_)
-    return [card(version, cat, rid, slice_, county) for rid in region_ids]
+    answers = ngo_answers(version)
+    return [card(version, cat, rid, slice_, county, answers) for rid in region_ids]
 
 
 def contents(cat: dict, cards: Sequence[kuntakortti.Card]) -> list[tuple[str, list]]:

@@ -137,6 +137,27 @@ def facts(card: Card) -> list[tuple[str, str]]:
     return out + figures(card) + [(_("Tiedot vuosilta"), card.vintage_text() or "–")]
 
 
+def ngo_section(card: Card) -> list[str]:
+    """The NGO survey's suppressed counts for the municipality (no free text), or nothing."""
+    p = card.ngo
+    if p is None:
+        return []
+    out = ["<h2>" + escape(_("Järjestöt kunnassa")) + "</h2>",
+           f"<p>{escape(p.headline())}</p>"]
+    if p.shown:
+        rows = "".join(
+            f"<tr><td>{escape(kind)}</td><td>{escape(r['label'])}</td>"
+            f'<td class="num">{escape(r["text"])}</td></tr>'
+            for kind, frame in ((_("Toimintamuoto"), p.activities), (_("Kohderyhmä"), p.targets))
+            for r in frame.to_dict("records"))
+        out.append("<details><summary>" + escape(_("Toimintamuodot ja kohderyhmät"))
+                   + "</summary><table><thead><tr><th>" + escape(_("Aihe")) + "</th><th>"
+                   + escape(_("Luokka")) + "</th><th>" + escape(_("Järjestöjä"))
+                   + f"</th></tr></thead><tbody>{rows}</tbody></table></details>")
+    out.append(f'<p class="note">{escape(p.source())}</p>')
+    return out
+
+
 def render(card: Card, js_bundle: str, exported_at: str) -> str:
     """The whole document. `js_bundle`: vl_convert.javascript_bundle()."""
     specs = chart_specs(card)
@@ -186,6 +207,8 @@ def render(card: Card, js_bundle: str, exported_at: str) -> str:
                          f'aria-label="{escape(section.name)}"></div>')
         parts.append("<details><summary>" + escape(_("Taulukko: kaikki luvut")) + "</summary>"
                      + _table(card, section.rows) + "</details>")
+
+    parts += ngo_section(card)
 
     parts.append("<footer>" + "<br>".join(escape(line) for line in card.stamp.lines())
                  + "<br>" + escape(_("Tiedosto tehty {exported} (HYTE-tilannekuva).",

@@ -216,7 +216,9 @@ class Page:
 
 
 def _footer_lines(card: Card, exported_at: str, page_label: str) -> str:
-    lines = card.stamp.lines() + [
+    # The NGO survey's one line (its headline and its own source), before THL's source.
+    ngo = [card.ngo.headline() + " " + card.ngo.source()] if card.ngo is not None else []
+    lines = ngo + card.stamp.lines() + [
         _("Tiedosto tehty {exported}. Koko kuntakortti kuvineen: HTML-tiedosto tai "
           "hyte serve (/kunta?kunta={code}). {page}", exported=exported_at, code=card.code,
           page=page_label)]

@@ -58,6 +58,10 @@ class Slide:
     chart: str | None = None                    # trend | strip | None
     indicator_ids: tuple[int, ...] = ()
     notes: tuple[tuple[str, str], ...] = ()     # speaker notes: label, text
+    # A slide from another source (the NGO survey, reports.ngo_slide) carries its own
+    # finished chart and source line instead of THL's.
+    spec: dict | None = None
+    source: str = ""
 
 
 def _point(b: Briefing, row: dict, kind: str) -> Point:
@@ -149,6 +153,8 @@ def slide_rows(b: Briefing, slide: Slide):
 
 def chart_spec(b: Briefing, slide: Slide, scale: float = 1.0) -> dict | None:
     """The slide's one chart as a Vega-Lite spec (fonts times `scale`), or None."""
+    if slide.spec is not None:
+        return charts.scaled_spec(slide.spec, scale)
     if slide.chart is None:
         return None
     rows = slide_rows(b, slide)
@@ -167,6 +173,8 @@ def chart_spec(b: Briefing, slide: Slide, scale: float = 1.0) -> dict | None:
 
 def slide_footer(b: Briefing, slide: Slide) -> str:
     """Source, producers and years of what the slide shows (every slide names its source)."""
+    if slide.source:
+        return slide.source
     parts = [source_line()]
     if slide.indicator_ids:
         rows = slide_rows(b, slide)

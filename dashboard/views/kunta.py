@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.charts import kuntakortti as card_charts
 from dashboard.i18n.catalog import PRIORITY_ORDER, _
 from dashboard.reports import kuntakortti_html
-from dashboard.ui import card_views, language, warehouse
+from dashboard.ui import card_views, language, ngo_views, warehouse
 from dashboard.ui.markup import md_escape
 
 version = st.session_state["warehouse_version"]
@@ -105,6 +105,10 @@ st.caption(_("Sija: 1 = paras indikaattorin suunnan mukaan (kun suuntaa ei ole, 
              "tilastollisesti selvä. {benchmark}",
              benchmark=md_escape(card_charts.benchmark_word(card) + " = "
                                  + card.benchmark_name() + ".")))
+
+# --- järjestöt kunnassa: the NGO survey's section (dashboard/ui/ngo_views.py) --------------------
+ngo_views.area_section(version, (region_id,), card.name, key="kk_ngo",
+                       link_params={"group": card.group_id} if card.group_id else None)
 
 # --- downloads ---------------------------------------------------------------------------------------
 st.header(_("Lataa tiedostoina"))

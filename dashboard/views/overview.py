@@ -205,6 +205,12 @@ for p in shown:
         st.dataframe(pd.DataFrame(items, columns=["", _("Arvo")]), hide_index=True)
 
 
+# --- järjestöt ryhmän alueella: the NGO survey's section (dashboard/ui/ngo_views.py) ----------
+from dashboard.ui import ngo_views  # noqa: E402  (appended block: the NGO survey)
+
+ngo_views.area_section(version, ctx.members, group_names[group_id], key="ov_ngo",
+                       link_params={"group": group_id})
+
 # --- downloads: the same overview as offline files (HTML, one-page PDF) -----------------------
 from dashboard.ui import downloads  # noqa: E402  (appended block: presenter mode and exports)
 

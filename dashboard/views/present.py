@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.i18n.catalog import _
 from dashboard.reports import slides
-from dashboard.ui import compositions, downloads, language, records, warehouse
+from dashboard.ui import compositions, downloads, language, ngo_views, records, warehouse
 from dashboard.ui import urlstate as params
 from dashboard.ui.markup import md_escape
 
@@ -54,6 +54,7 @@ def _go(target: int) -> None:
 
 brief = compositions.group_briefing(version, state.group, state.benchmark)
 deck = slides.build_deck(brief, date.today(), records.last_round_slide(version, state.group))
+deck = ngo_views.with_ngo_slide(version, state.group, deck)  # the NGO survey's slide
 number, slide_note = params.parse_slide(query, len(deck))
 if slide_note:
     st.info(slide_note, icon=":material/info:")

@@ -74,3 +74,7 @@ st.dataframe(pd.DataFrame(rows), hide_index=True)
 from dashboard.ui import card_views  # noqa: E402  (every municipality's kuntakortti)
 
 card_views.card_links(version)
+
+from dashboard.ui import ngo_views  # noqa: E402  (the NGO surveys loaded)
+
+ngo_views.surveys_table(version)
