@@ -42,7 +42,8 @@ def app(demo_warehouse, tmp_path_factory):
                                   "/vertaile", "/indikaattorit", "/esitys?group=jamsa-keuruu",
                                   "/esitys?group=joutsa-luhanka-toivakka", "/tila",
                                   "/kunta?kunta=435", "/kunta?kunta=850", "/neuvottelut",
-                                  "/seuranta?group=joutsa-luhanka-toivakka"])
+                                  "/seuranta?group=joutsa-luhanka-toivakka",
+                                  "/jarjestot?group=joutsa-luhanka-toivakka"])
 def test_outside_text_is_inert(app, path):
     from playwright.sync_api import sync_playwright
 
