@@ -31,6 +31,10 @@ class Dataset:
     notes: list[str] = field(default_factory=list)
     detail: dict = field(default_factory=dict)
     dropped: dict[int, dict[str, int]] = field(default_factory=dict)
+    # The whole Sotkanet catalogue (sotkanet.catalogue.CATALOGUE_COLUMNS), None = the card's
+    catalogue: pd.DataFrame | None = None
+    # bulk_load.BulkResult: more indicators' rows, streamed into the build from files
+    bulk: object | None = None
 
 
 def empty_observations() -> pd.DataFrame:

@@ -84,6 +84,26 @@ CREATE TABLE observation (
     value DOUBLE NOT NULL,
     abs_value DOUBLE
 );
+CREATE TABLE sotkanet_indicator (
+    indicator_id INTEGER PRIMARY KEY,
+    title_fi VARCHAR, title_sv VARCHAR, title_en VARCHAR,
+    producer VARCHAR,
+    organization_id INTEGER,
+    primary_value_type VARCHAR,
+    decimals INTEGER,
+    range_start INTEGER,
+    range_end INTEGER,
+    data_updated DATE,
+    region_classes VARCHAR,
+    genders VARCHAR,
+    subjects VARCHAR,
+    description_fi VARCHAR,
+    in_card BOOLEAN NOT NULL,
+    requested BOOLEAN NOT NULL,
+    load_status VARCHAR NOT NULL,
+    load_detail VARCHAR,
+    rows BIGINT NOT NULL
+);
 CREATE TABLE load_log (
     run_id VARCHAR PRIMARY KEY,
     source VARCHAR,
@@ -94,7 +114,9 @@ CREATE TABLE load_log (
     detail VARCHAR
 );
 """
-TABLES = ("region", "municipality_group", "group_member", "indicator", "observation", "load_log")
+TABLES = ("region", "municipality_group", "group_member", "indicator", "observation",
+          "sotkanet_indicator", "load_log")
+INSERT_BATCH = 250  # indicators per streamed INSERT (each sorted; memory stays per batch)
 
 
 class ValidationError(RuntimeError):
@@ -221,8 +243,12 @@ def build(dataset: Dataset, config: Config, live: Path, *, run_id: str | None = 
         con.register("obs_df", observations)
         # Sorted by indicator first: every dashboard query filters on indicator_id,
         # and DuckDB's zone maps then skip whole row groups.
-        con.execute("INSERT INTO observation SELECT * FROM obs_df "
-                    "ORDER BY indicator_id, region_id, gender, year")
+        _insert_observations(con, observations, dataset, live)
+        con.register("catalogue_df", _sotkanet_table(dataset, config))
+        con.execute("INSERT INTO sotkanet_indicator SELECT * FROM catalogue_df")
+        con.execute("""UPDATE sotkanet_indicator s SET rows = c.n
+                       FROM (SELECT indicator_id, count(*) AS n FROM observation GROUP BY 1) c
+                       WHERE s.indicator_id = c.indicator_id""")
         warnings += validate(con, config, dataset)
         _copy_history(con, live)
         status = "warnings" if warnings else "ok"
@@ -233,7 +259,8 @@ def build(dataset: Dataset, config: Config, live: Path, *, run_id: str | None = 
         con.execute(
             "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?)",
             [run_id, dataset.source, started_at.replace(tzinfo=None),
-             datetime.now(UTC).replace(tzinfo=None), status, len(observations),
+             datetime.now(UTC).replace(tzinfo=None), status,
+             con.execute("SELECT count(*) FROM observation").fetchone()[0],
              json.dumps(detail, ensure_ascii=False)],
         )
         rows = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
@@ -298,14 +325,15 @@ def validate(con: duckdb.DuckDBPyConnection, config: Config, dataset: Dataset) -
         elif reg.category == "KUNTA" and found[rid][1] != reg.code:
             errors.append(f"region {rid} ({reg.name_fi}) has code {found[rid][1]!r} in the source, "
                           f"{reg.code!r} in regions.toml")
-    dups = one("SELECT count(*) FROM (SELECT 1 FROM observation GROUP BY indicator_id, region_id, "
-               "year, gender HAVING count(*) > 1)")
+    dups = _duplicate_keys(con)
     if dups:
         errors.append(f"{dups} duplicate observation keys")
     orphans = one("SELECT count(*) FROM observation o ANTI JOIN region r USING (region_id)")
     if orphans:
         errors.append(f"{orphans} observations refer to unknown regions")
-    unknown = one("SELECT count(*) FROM observation o ANTI JOIN indicator i USING (indicator_id)")
+    unknown = one("SELECT count(*) FROM observation o WHERE indicator_id NOT IN "
+                  "(SELECT indicator_id FROM indicator UNION SELECT indicator_id "
+                  "FROM sotkanet_indicator)")
     if unknown:
         errors.append(f"{unknown} observations refer to indicators outside the catalogue")
     bad = one("SELECT count(*) FROM observation WHERE NOT isfinite(value) "
@@ -322,6 +350,112 @@ def validate(con: duckdb.DuckDBPyConnection, config: Config, dataset: Dataset) -
     if errors:
         raise ValidationError("validation failed: " + "; ".join(errors))
     return warnings
+
+
+def _duplicate_keys(con: duckdb.DuckDBPyConnection) -> int:
+    """Duplicate (indicator, region, year, gender) keys, counted one id range at a time so
+    a national file's check needs the memory of one range, not of the whole table."""
+    lo, hi = con.execute("SELECT min(indicator_id), max(indicator_id) FROM observation").fetchone()
+    if lo is None:
+        return 0
+    ids = [r[0] for r in con.execute(
+        "SELECT DISTINCT indicator_id FROM observation ORDER BY 1").fetchall()]
+    total = 0
+    for start in range(0, len(ids), INSERT_BATCH):
+        a, b = ids[start], ids[min(start + INSERT_BATCH, len(ids)) - 1]
+        total += con.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM observation WHERE indicator_id BETWEEN ? AND ? "
+            "GROUP BY indicator_id, region_id, year, gender HAVING count(*) > 1)",
+            [a, b]).fetchone()[0]
+    return total
+
+
+def _insert_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFrame,
+                         dataset: Dataset, live: Path) -> None:
+    """The card's rows (obs_df) and the bulk indicators' rows (checkpoint Parquet files,
+    copies from the live file), in indicator order, a batch of ids per sorted INSERT."""
+    bulk = dataset.bulk
+    files = dict(getattr(bulk, "files", {}) or {})
+    reuse = set(getattr(bulk, "reuse", []) or [])
+    if not files and not reuse:
+        con.execute("INSERT INTO observation SELECT * FROM obs_df "
+                    "ORDER BY indicator_id, region_id, gender, year")
+        return
+    card = set(int(i) for i in observations["indicator_id"].unique())
+    files = {i: p for i, p in files.items() if i not in card}
+    reuse -= card
+    attached = False
+    if reuse:
+        con.execute(f"ATTACH '{_sql_path(live)}' AS previous (READ_ONLY)")
+        attached = True
+    try:
+        ids = sorted(card | set(files) | reuse)
+        for start in range(0, len(ids), INSERT_BATCH):
+            batch = ids[start:start + INSERT_BATCH]
+            parts, params = [], []
+            in_card = [i for i in batch if i in card]
+            if in_card:
+                parts.append("SELECT * FROM obs_df WHERE list_contains(?, indicator_id)")
+                params.append(in_card)
+            paths = [str(files[i]) for i in batch if i in files]
+            if paths:
+                parts.append("SELECT indicator_id, region_id, year, gender, value, abs_value "
+                             "FROM read_parquet(?) SEMI JOIN region USING (region_id)")
+                params.append(paths)
+            copied = [i for i in batch if i in reuse]
+            if copied:
+                parts.append("SELECT indicator_id, region_id, year, gender, value, abs_value "
+                             "FROM previous.observation WHERE indicator_id BETWEEN ? AND ? "
+                             "AND list_contains(?, indicator_id) "
+                             "AND region_id IN (SELECT region_id FROM region)")
+                params += [min(copied), max(copied), copied]
+            con.execute("INSERT INTO observation SELECT * FROM (" + " UNION ALL ".join(parts)
+                        + ") ORDER BY indicator_id, region_id, gender, year", params)
+    finally:
+        if attached:
+            con.execute("DETACH previous")
+
+
+def _sotkanet_table(dataset: Dataset, config: Config) -> pd.DataFrame:
+    """The whole catalogue's rows; for sources without one (demo), the card's indicators."""
+    from pipelines.sotkanet.catalogue import CATALOGUE_COLUMNS
+
+    frame = dataset.catalogue
+    if frame is None or frame.empty:
+        rows = []
+        for ind in config.indicators:
+            meta = dataset.metadata.get(ind.indicator_id, {})
+            failed = dataset.failures.get(ind.indicator_id)
+            rows.append({
+                "indicator_id": ind.indicator_id,
+                "title_fi": meta.get("title_fi") or ind.name_fi,
+                "title_sv": meta.get("title_sv") or ind.name_sv,
+                "title_en": meta.get("title_en") or ind.name_en,
+                "producer": meta.get("producer"), "decimals": ind.decimals,
+                "primary_value_type": meta.get("primary_value_type"),
+                "range_start": meta.get("range_start"), "range_end": meta.get("range_end"),
+                "data_updated": meta.get("data_updated"),
+                "description_fi": meta.get("description_fi"),
+                "in_card": True, "requested": True,
+                "load_status": "failed" if failed else "ok", "load_detail": failed,
+            })
+        frame = pd.DataFrame(rows)
+    frame = frame.reindex(columns=list(CATALOGUE_COLUMNS)).copy()
+    frame["indicator_id"] = frame["indicator_id"].astype("int64")
+    frame = frame.drop_duplicates("indicator_id", keep="first").sort_values("indicator_id")
+    for col in ("organization_id", "decimals", "range_start", "range_end"):
+        num = pd.to_numeric(frame[col], errors="coerce").astype("Float64")
+        low, high = ((plausibility.YEAR_MIN, plausibility.YEAR_MAX) if col.startswith("range")
+                     else (-(2**31), 2**31 - 1))
+        # A value no INTEGER (or no year) can hold is unknown, never cast or wrapped.
+        frame[col] = num.where(num.between(low, high)).astype("Int64")
+    frame["data_updated"] = pd.to_datetime(frame["data_updated"], errors="coerce").dt.date
+    for col in ("in_card", "requested"):
+        frame[col] = frame[col].fillna(False).astype(bool)
+    frame["load_status"] = frame["load_status"].fillna("not_requested").astype(str)
+    frame["rows"] = 0
+    # Texts as Sotkanet gave them (like the indicator table): the dashboard cleans on read.
+    return frame.reset_index(drop=True)
 
 
 def _regions_table(dataset: Dataset, config: Config) -> pd.DataFrame:
