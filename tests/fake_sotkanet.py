@@ -235,6 +235,7 @@ class _Handler(BaseHTTPRequestHandler):
         entry = LoggedRequest(full, agent, dict(self.headers.items()))
         self.fake._log(entry)
         self.fake._enter()
+        self._counted = True
         try:
             if self.fake.latency:
                 time.sleep(self.fake.latency)
@@ -242,7 +243,18 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             entry.status = None  # the client gave up (timeout); nothing to answer
         finally:
+            self._done()
+
+    def _done(self) -> None:
+        """Leave the in-flight count once, before the answer's bytes go out (a client that
+        has its answer may send its next request before this thread finishes)."""
+        if getattr(self, "_counted", False):
+            self._counted = False
             self.fake._leave()
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._done()
+        super().send_response(code, message)
 
     def _respond(self, entry: LoggedRequest, path: str, query: str) -> None:
         agent = entry.user_agent
