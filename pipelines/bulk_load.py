@@ -90,6 +90,24 @@ def live_state(live: Path) -> dict[int, str]:
     return {int(i): str(d) for i, d in rows}
 
 
+def live_rows(live: Path, indicator_id: int) -> pd.DataFrame | None:
+    """One indicator's rows from the live file (a card indicator: small), or None."""
+    try:
+        con = duckdb.connect(str(live), read_only=True, config=READ_ONLY)
+    except (duckdb.Error, OSError):
+        return None
+    try:
+        frame = con.execute("SELECT indicator_id, region_id, year, gender, value, abs_value "
+                            "FROM observation WHERE indicator_id = ? "
+                            "ORDER BY region_id, year, gender", [int(indicator_id)]).df()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return frame.astype({"indicator_id": "int32", "region_id": "int32", "year": "int16",
+                         "gender": "object", "value": "float64", "abs_value": "float64"})
+
+
 def live_loaded(live: Path) -> list[int]:
     """Ids of the non-card indicators the live warehouse holds rows for (kept by <ids>)."""
     if not Path(live).is_file():

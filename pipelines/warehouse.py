@@ -390,27 +390,34 @@ def _insert_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFr
         attached = True
     try:
         ids = sorted(card | set(files) | reuse)
-        for start in range(0, len(ids), INSERT_BATCH):
-            batch = ids[start:start + INSERT_BATCH]
-            parts, params = [], []
-            in_card = [i for i in batch if i in card]
-            if in_card:
-                parts.append("SELECT * FROM obs_df WHERE list_contains(?, indicator_id)")
-                params.append(in_card)
-            paths = [str(files[i]) for i in batch if i in files]
-            if paths:
-                parts.append("SELECT indicator_id, region_id, year, gender, value, abs_value "
-                             "FROM read_parquet(?) SEMI JOIN region USING (region_id)")
-                params.append(paths)
-            copied = [i for i in batch if i in reuse]
-            if copied:
-                parts.append("SELECT indicator_id, region_id, year, gender, value, abs_value "
-                             "FROM previous.observation WHERE indicator_id BETWEEN ? AND ? "
-                             "AND list_contains(?, indicator_id) "
-                             "AND region_id IN (SELECT region_id FROM region)")
-                params += [min(copied), max(copied), copied]
-            con.execute("INSERT INTO observation SELECT * FROM (" + " UNION ALL ".join(parts)
-                        + ") ORDER BY indicator_id, region_id, gender, year", params)
+        # A plain filter, not a join, for the kept regions: it keeps the rows' order.
+        region_ids = [r[0] for r in con.execute("SELECT region_id FROM region").fetchall()]
+        # Consecutive ids from one source form one INSERT. Checkpoint files (each sorted)
+        # listed in id order and the live file's rows (sorted already) keep their order
+        # (DuckDB preserves insertion order), so only the card's frame needs an ORDER BY.
+        segments: list[tuple[str, list[int]]] = []
+        for iid in ids:
+            kind = "card" if iid in card else "file" if iid in files else "live"
+            if segments and segments[-1][0] == kind and len(segments[-1][1]) < INSERT_BATCH:
+                segments[-1][1].append(iid)
+            else:
+                segments.append((kind, [iid]))
+        for kind, batch in segments:
+            if kind == "card":
+                con.execute("INSERT INTO observation SELECT * FROM obs_df WHERE "
+                            "list_contains(?, indicator_id) "
+                            "ORDER BY indicator_id, region_id, gender, year", [batch])
+            elif kind == "file":
+                con.execute("INSERT INTO observation SELECT indicator_id, region_id, year, "
+                            "gender, value, abs_value FROM read_parquet(?) "
+                            "WHERE list_contains(?, region_id)",
+                            [[str(files[i]) for i in batch], region_ids])
+            else:
+                con.execute("INSERT INTO observation SELECT indicator_id, region_id, year, "
+                            "gender, value, abs_value FROM previous.observation "
+                            "WHERE indicator_id BETWEEN ? AND ? AND list_contains(?, indicator_id) "
+                            "AND list_contains(?, region_id)",
+                            [min(batch), max(batch), batch, region_ids])
     finally:
         if attached:
             con.execute("DETACH previous")
