@@ -90,22 +90,26 @@ def live_state(live: Path) -> dict[int, str]:
     return {int(i): str(d) for i, d in rows}
 
 
-def live_rows(live: Path, indicator_id: int) -> pd.DataFrame | None:
-    """One indicator's rows from the live file (a card indicator: small), or None."""
+def live_rows(live: Path, indicator_ids: list[int]) -> dict[int, pd.DataFrame]:
+    """The live file's rows of a few (the card's) indicators, read in one connection."""
+    if not indicator_ids:
+        return {}
     try:
         con = duckdb.connect(str(live), read_only=True, config=READ_ONLY)
     except (duckdb.Error, OSError):
-        return None
+        return {}
     try:
         frame = con.execute("SELECT indicator_id, region_id, year, gender, value, abs_value "
-                            "FROM observation WHERE indicator_id = ? "
-                            "ORDER BY region_id, year, gender", [int(indicator_id)]).df()
+                            "FROM observation WHERE list_contains(?, indicator_id) "
+                            "ORDER BY indicator_id, region_id, year, gender",
+                            [sorted(int(i) for i in indicator_ids)]).df()
     except duckdb.Error:
-        return None
+        return {}
     finally:
         con.close()
-    return frame.astype({"indicator_id": "int32", "region_id": "int32", "year": "int16",
-                         "gender": "object", "value": "float64", "abs_value": "float64"})
+    frame = frame.astype({"indicator_id": "int32", "region_id": "int32", "year": "int16",
+                          "gender": "object", "value": "float64", "abs_value": "float64"})
+    return {int(i): part.reset_index(drop=True) for i, part in frame.groupby("indicator_id")}
 
 
 def live_loaded(live: Path) -> list[int]:

@@ -284,10 +284,15 @@ def collect_catalogue(config: Config, make_source, label: str, progress: Progres
         # data-updated is unchanged, so an unchanged re-run downloads nothing.
         previous = bulk_load.live_state(live) if indicators != "card" else {}
 
+        cached: dict[int, pd.DataFrame] | None = None
+
         def reuse_rows(iid: int, meta: dict):
-            if meta.get("data_updated") and previous.get(iid) == meta["data_updated"]:
-                return bulk_load.live_rows(live, iid)
-            return None
+            nonlocal cached
+            if not (meta.get("data_updated") and previous.get(iid) == meta["data_updated"]):
+                return None
+            if cached is None:  # every candidate's rows in one read of the live file
+                cached = bulk_load.live_rows(live, [i for i in card_ids if i in previous])
+            return cached.get(iid)
 
         dataset = collect(config, main, label, progress,
                           metadata_raw={i: m for i, m in metadata.items() if i in card_ids},

@@ -221,9 +221,18 @@ def build(dataset: Dataset, config: Config, live: Path, *, run_id: str | None = 
     path = new_build_path(live)
     failures = {iid: printable(reason) for iid, reason in dataset.failures.items()}
     warnings = [f"indicator {iid}: {reason}" for iid, reason in sorted(failures.items())]
+    reuse = set(getattr(dataset.bulk, "reuse", None) or ())
+    in_place = bool(reuse) and _patchable(live)
+    if in_place:
+        # Most indicators are unchanged: start from a copy of the live file and replace
+        # only what changed, instead of writing every row again (see _start_from_live).
+        _copy_file(live, path)
     con = duckdb.connect(str(path))
     try:
-        con.execute(SCHEMA)
+        if in_place:
+            _start_from_live(con, reuse)
+        else:
+            con.execute(SCHEMA)
         regions = _regions_table(dataset, config)
         # Implausible rows go first (counted per indicator), so an id beyond 32 bits is
         # reported as such and never reaches a cast or the unknown-region filter.
@@ -243,14 +252,15 @@ def build(dataset: Dataset, config: Config, live: Path, *, run_id: str | None = 
         con.register("obs_df", observations)
         # Sorted by indicator first: every dashboard query filters on indicator_id,
         # and DuckDB's zone maps then skip whole row groups.
-        _insert_observations(con, observations, dataset, live)
+        _insert_observations(con, observations, dataset, live, in_place=in_place)
         con.register("catalogue_df", _sotkanet_table(dataset, config))
         con.execute("INSERT INTO sotkanet_indicator SELECT * FROM catalogue_df")
         con.execute("""UPDATE sotkanet_indicator s SET rows = c.n
                        FROM (SELECT indicator_id, count(*) AS n FROM observation GROUP BY 1) c
                        WHERE s.indicator_id = c.indicator_id""")
         warnings += validate(con, config, dataset)
-        _copy_history(con, live)
+        if not in_place:  # a copy of the live file holds its load_log already
+            _copy_history(con, live)
         status = "warnings" if warnings else "ok"
         detail = {**dataset.detail, "failures": {str(k): v for k, v in failures.items()},
                   "dropped": {str(k): v for k, v in sorted(dataset.dropped.items())},
@@ -325,7 +335,7 @@ def validate(con: duckdb.DuckDBPyConnection, config: Config, dataset: Dataset) -
         elif reg.category == "KUNTA" and found[rid][1] != reg.code:
             errors.append(f"region {rid} ({reg.name_fi}) has code {found[rid][1]!r} in the source, "
                           f"{reg.code!r} in regions.toml")
-    dups = _duplicate_keys(con)
+    dups = _duplicate_keys(con, set(getattr(dataset.bulk, "reuse", None) or ()))
     if dups:
         errors.append(f"{dups} duplicate observation keys")
     orphans = one("SELECT count(*) FROM observation o ANTI JOIN region r USING (region_id)")
@@ -352,28 +362,73 @@ def validate(con: duckdb.DuckDBPyConnection, config: Config, dataset: Dataset) -
     return warnings
 
 
-def _duplicate_keys(con: duckdb.DuckDBPyConnection) -> int:
-    """Duplicate (indicator, region, year, gender) keys, counted one id range at a time so
-    a national file's check needs the memory of one range, not of the whole table."""
-    lo, hi = con.execute("SELECT min(indicator_id), max(indicator_id) FROM observation").fetchone()
-    if lo is None:
-        return 0
+def _duplicate_keys(con: duckdb.DuckDBPyConnection, copied: set[int] = frozenset()) -> int:
+    """Duplicate (indicator, region, year, gender) keys, counted one batch of ids at a time so
+    a national file's check needs the memory of one batch, not of the whole table.
+
+    `copied`: indicators whose rows were copied whole from the live warehouse, which was
+    validated when it was published; their keys are not counted again.
+    """
     ids = [r[0] for r in con.execute(
-        "SELECT DISTINCT indicator_id FROM observation ORDER BY 1").fetchall()]
+        "SELECT DISTINCT indicator_id FROM observation ORDER BY 1").fetchall()
+        if r[0] not in copied]
     total = 0
     for start in range(0, len(ids), INSERT_BATCH):
-        a, b = ids[start], ids[min(start + INSERT_BATCH, len(ids)) - 1]
+        batch = ids[start:start + INSERT_BATCH]
         total += con.execute(
             "SELECT count(*) FROM (SELECT 1 FROM observation WHERE indicator_id BETWEEN ? AND ? "
+            "AND list_contains(?, indicator_id) "
             "GROUP BY indicator_id, region_id, year, gender HAVING count(*) > 1)",
-            [a, b]).fetchone()[0]
+            [batch[0], batch[-1], batch]).fetchone()[0]
     return total
 
 
+def _patchable(live: Path) -> bool:
+    """The live file can be the start of an incremental build: readable, this schema."""
+    if not live.is_file():
+        return False
+    try:
+        con = duckdb.connect(str(live), read_only=True, config=READ_ONLY_CONFIG)
+    except (duckdb.Error, OSError):
+        return False
+    try:
+        have: dict[str, list[str]] = {}
+        for table, column in con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "ORDER BY table_name, ordinal_position").fetchall():
+            have.setdefault(table, []).append(column)
+        meta = dict(con.execute("SELECT key, value FROM warehouse_meta").fetchall())
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    return ({t: tuple(c) for t, c in have.items()} == schema_columns()
+            and meta.get("schema_version") == SCHEMA_VERSION and meta.get("is_demo") == "false")
+
+
+def _copy_file(live: Path, path: Path) -> None:
+    import shutil
+
+    shutil.copyfile(live, path)  # the lock keeps other builds out; a publish swaps inodes
+
+
+def _start_from_live(con: duckdb.DuckDBPyConnection, reuse: set[int]) -> None:
+    """In a copy of the live file: empty the small tables (rebuilt like any build) and drop
+    the observations of every indicator not reused (rewritten by this build)."""
+    for table in ("warehouse_meta", "region", "municipality_group", "group_member",
+                  "indicator", "sotkanet_indicator"):
+        con.execute(f"DELETE FROM {table}")
+    con.execute("DELETE FROM observation WHERE NOT list_contains(?, indicator_id)",
+                [sorted(reuse)])
+
+
 def _insert_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFrame,
-                         dataset: Dataset, live: Path) -> None:
+                         dataset: Dataset, live: Path, *, in_place: bool = False) -> None:
     """The card's rows (obs_df) and the bulk indicators' rows (checkpoint Parquet files,
-    copies from the live file), in indicator order, a batch of ids per sorted INSERT."""
+    copies from the live file), in indicator order, a batch of ids per sorted INSERT.
+
+    in_place: the file is a copy of the live one that holds the reused rows already; rows
+    of regions no longer kept are deleted instead of copied."""
     bulk = dataset.bulk
     files = dict(getattr(bulk, "files", {}) or {})
     reuse = set(getattr(bulk, "reuse", []) or [])
@@ -385,7 +440,11 @@ def _insert_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFr
     files = {i: p for i, p in files.items() if i not in card}
     reuse -= card
     attached = False
-    if reuse:
+    if in_place:
+        con.execute("DELETE FROM observation WHERE NOT list_contains(?, region_id)",
+                    [[r[0] for r in con.execute("SELECT region_id FROM region").fetchall()]])
+        reuse = set()
+    elif reuse:
         con.execute(f"ATTACH '{_sql_path(live)}' AS previous (READ_ONLY)")
         attached = True
     try:
