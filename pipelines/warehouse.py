@@ -418,8 +418,13 @@ def _start_from_live(con: duckdb.DuckDBPyConnection, reuse: set[int]) -> None:
     for table in ("warehouse_meta", "region", "municipality_group", "group_member",
                   "indicator", "sotkanet_indicator"):
         con.execute(f"DELETE FROM {table}")
-    con.execute("DELETE FROM observation WHERE NOT list_contains(?, indicator_id)",
-                [sorted(reuse)])
+    held = {r[0] for r in con.execute("SELECT DISTINCT indicator_id FROM observation").fetchall()}
+    # The few ids to drop, through a hash join (a list test per row is slow on 30 M rows).
+    con.register("drop_ids", pd.DataFrame({"indicator_id": sorted(held - reuse)},
+                                          dtype="int32"))
+    con.execute("DELETE FROM observation WHERE indicator_id IN "
+                "(SELECT indicator_id FROM drop_ids)")
+    con.unregister("drop_ids")
 
 
 def _insert_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFrame,
@@ -441,16 +446,12 @@ def _insert_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFr
     reuse -= card
     attached = False
     if in_place:
-        con.execute("DELETE FROM observation WHERE NOT list_contains(?, region_id)",
-                    [[r[0] for r in con.execute("SELECT region_id FROM region").fetchall()]])
         reuse = set()
     elif reuse:
         con.execute(f"ATTACH '{_sql_path(live)}' AS previous (READ_ONLY)")
         attached = True
     try:
         ids = sorted(card | set(files) | reuse)
-        # A plain filter, not a join, for the kept regions: it keeps the rows' order.
-        region_ids = [r[0] for r in con.execute("SELECT region_id FROM region").fetchall()]
         # Consecutive ids from one source form one INSERT. Checkpoint files (each sorted)
         # listed in id order and the live file's rows (sorted already) keep their order
         # (DuckDB preserves insertion order), so only the card's frame needs an ORDER BY.
@@ -468,15 +469,17 @@ def _insert_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFr
                             "ORDER BY indicator_id, region_id, gender, year", [batch])
             elif kind == "file":
                 con.execute("INSERT INTO observation SELECT indicator_id, region_id, year, "
-                            "gender, value, abs_value FROM read_parquet(?) "
-                            "WHERE list_contains(?, region_id)",
-                            [[str(files[i]) for i in batch], region_ids])
+                            "gender, value, abs_value FROM read_parquet(?)",
+                            [[str(files[i]) for i in batch]])
             else:
                 con.execute("INSERT INTO observation SELECT indicator_id, region_id, year, "
                             "gender, value, abs_value FROM previous.observation "
-                            "WHERE indicator_id BETWEEN ? AND ? AND list_contains(?, indicator_id) "
-                            "AND list_contains(?, region_id)",
-                            [min(batch), max(batch), batch, region_ids])
+                            "WHERE indicator_id BETWEEN ? AND ? AND list_contains(?, indicator_id)",
+                            [min(batch), max(batch), batch])
+        # Rows of regions this build does not keep (a resumed checkpoint or a copied
+        # indicator from before a region change): one anti join, the order of the rest kept.
+        con.execute("DELETE FROM observation WHERE region_id NOT IN "
+                    "(SELECT region_id FROM region)")
     finally:
         if attached:
             con.execute("DETACH previous")

@@ -26,9 +26,9 @@ munis = regions[(regions["category"] == "KUNTA") & (regions["county_id"] == area
     "name")
 names = dict(zip(regions["region_id"].astype(int), regions["name"], strict=True))
 # Any municipality of Finland can be compared: the county's first, then the others by name.
-others = regions[(regions["category"] == "KUNTA") & (regions["county_id"] != area_id)]
+elsewhere = regions[(regions["category"] == "KUNTA") & (regions["county_id"] != area_id)]
 region_options = [area_id, country_id, *munis["region_id"].astype(int),
-                  *others.sort_values("name")["region_id"].astype(int)]
+                  *elsewhere.sort_values("name")["region_id"].astype(int)]
 no_data_mark = _("ei ladattu")
 labels = {int(i): (f"{t} ({int(i)})" if has else f"{t} ({int(i)}) · {no_data_mark}")
           for i, t, has in zip(indicators["indicator_id"], indicators["title"],
