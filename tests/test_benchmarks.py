@@ -53,7 +53,9 @@ def test_national_benchmark_runs_at_a_tiny_scale(tmp_path):
     full, inc, q = results["full"], results["incremental"], results["queries"]
     assert results["params"]["indicators"] == 57 and results["params"]["changed"] == 3
     assert full["exit_code"] == 0 and inc["exit_code"] == 0
-    assert full["rows"] > 100_000 and inc["rows"] == full["rows"]
+    assert full["rows"] > 100_000
+    # the changed indicators' new figures suppress other rows: nearly, not exactly, as many
+    assert 0 < inc["rows"] and abs(inc["rows"] - full["rows"]) < 0.01 * full["rows"]
     assert full["load_rows_per_s"] > 0 and full["peak_rss_bytes"] > 10 * 1024 * 1024
     # Of the 12 indicators beyond the card, the changed ones are downloaded, the rest copied.
     changed_beyond_card = int(inc["counts"].split("downloaded ")[1].split(",")[0])
