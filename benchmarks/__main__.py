@@ -43,6 +43,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
                       help="smaller national run (60 indicators, 2016-2025), about a minute")
     mode.add_argument("--tiny", action="store_true",
                       help="county-size smoke run for the test suite (seconds)")
+    mode.add_argument("--national", action="store_true",
+                      help="the whole Sotkanet catalogue instead (benchmarks/national.py; "
+                           "its own options, e.g. --scale 0.25)")
     ap.add_argument("--size", choices=["county", "finland"])
     ap.add_argument("--indicators", type=int, help="catalogue size, padded with synthetic ones")
     ap.add_argument("--first-year", type=int)
@@ -126,7 +129,12 @@ def _version(module: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse(sys.argv[1:] if argv is None else list(argv))
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--national" in argv:  # the whole catalogue at national scale (benchmarks/national.py)
+        from benchmarks import national
+
+        return national.main([a for a in argv if a != "--national"])
+    args = parse(argv)
     params = params_from(args)
     own_workdir = args.workdir is None
     workdir = Path(tempfile.mkdtemp(prefix="hyte-bench-")) if own_workdir else args.workdir

@@ -133,7 +133,7 @@ def _first_line(exc: Exception) -> str:
 
 
 TABLES = ("warehouse_meta", "region", "municipality_group", "group_member", "indicator",
-          "observation", "load_log")
+          "observation", "sotkanet_indicator", "load_log")
 
 
 CATALOGUE_SQL = {
@@ -232,6 +232,17 @@ def year_slice(version: str, indicator_ids: tuple[int, ...], gender: str = "tota
         "r.county_id FROM observation o JOIN region r USING (region_id) "
         "WHERE o.gender = ? AND list_contains(?, o.indicator_id)",
         [gender, list(indicator_ids)])
+
+
+def indicator_catalogue(version: str) -> pd.DataFrame:
+    """Every Sotkanet indicator the warehouse describes (sotkanet_indicator), whether its data
+    were loaded or not (`has_data`); the explorer searches it. A few thousand rows."""
+    frame = query("SELECT indicator_id, title_fi, title_sv, title_en, producer, "
+                  "primary_value_type, decimals, range_start, range_end, data_updated, "
+                  "region_classes, genders, subjects, description_fi, in_card, load_status, "
+                  "load_detail, rows, rows > 0 AS has_data "
+                  "FROM sotkanet_indicator ORDER BY indicator_id")
+    return inert_text(frame)
 
 
 def load_history(version: str) -> pd.DataFrame:

@@ -46,6 +46,16 @@ def _seed(text: str) -> int:
     return seed
 
 
+def _workers(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= n <= 8:  # bulk_load.MAX_WORKERS: polite to Sotkanet
+        raise argparse.ArgumentTypeError(f"{n} is outside 1..8")
+    return n
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="hyte",
@@ -81,6 +91,16 @@ def _parser() -> argparse.ArgumentParser:
                    help="the NGO survey folder (exports + mapping TOML files); default "
                         "HYTE_SURVEY_DIR or data/surveys/ (with --source demo: the synthetic "
                         "survey, plus DIR only when given)")
+    i.add_argument("--indicators", default="card", metavar="SET",
+                   help="whose data to load: card (default: the card's catalogue), all (every "
+                        "Sotkanet indicator), ids such as 1234,5678 or a file of ids (added to "
+                        "the card's and to what the warehouse already holds); the whole "
+                        "catalogue's metadata is loaded every time")
+    i.add_argument("--workers", type=_workers, default=None,
+                   help="parallel requests to Sotkanet, 1..8 (default 3)")
+    i.add_argument("--refresh", action="store_true",
+                   help="download every indicator again, even where data-updated is unchanged "
+                        "since the live warehouse was built")
     i.add_argument("--quiet", action="store_true", help="no progress lines")
 
     t = sub.add_parser("survey-template",
@@ -155,6 +175,16 @@ def cmd_ingest(args) -> int:
     if args.save_responses and args.source != "sotkanet":
         _fail("--save-responses is only for --source sotkanet")
         return EXIT_USAGE
+    from pipelines.indicator_sets import IndicatorSetError, parse
+
+    try:
+        parse(args.indicators)
+    except IndicatorSetError as exc:
+        _fail(str(exc))
+        return EXIT_USAGE
+    if args.source == "demo" and (args.indicators != "card" or args.workers is not None):
+        _fail("--indicators and --workers are for --source sotkanet or dir")
+        return EXIT_USAGE
     config = load_config()
     live = warehouse.warehouse_path()
     try:
@@ -162,6 +192,8 @@ def cmd_ingest(args) -> int:
                             save_dir=args.save_responses, strict=args.strict,
                             demo_size=args.demo_size, progress=_progress(args.quiet),
                             survey_dir=args.surveys,
+                            indicators=args.indicators, workers=args.workers or 3,
+                            refresh=args.refresh,
                             **({"demo_seed": args.seed} if args.seed is not None else {}))
     except ingest.IngestError as exc:
         _fail(f"{exc} (live warehouse unchanged)")

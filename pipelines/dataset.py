@@ -33,6 +33,10 @@ class Dataset:
     dropped: dict[int, dict[str, int]] = field(default_factory=dict)
     # The NGO surveys of the run (pipelines.surveys.load.Surveys), or None for none.
     surveys: object | None = None
+    # The whole Sotkanet catalogue (sotkanet.catalogue.CATALOGUE_COLUMNS), None = the card's
+    catalogue: pd.DataFrame | None = None
+    # bulk_load.BulkResult: more indicators' rows, streamed into the build from files
+    bulk: object | None = None
 
 
 def empty_observations() -> pd.DataFrame:

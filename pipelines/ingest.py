@@ -36,10 +36,13 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def collect(config: Config, source, label: str, progress: Progress) -> Dataset:
+def collect(config: Config, source, label: str, progress: Progress,
+            metadata_raw: dict | None = None, reuse_rows=None) -> Dataset:
     """Pull regions, metadata and data through a client-shaped source (live or recorded).
 
     A broken /regions payload fails the run; a broken indicator is reported and skipped.
+    `metadata_raw`: /indicators/{id} payloads already fetched (the catalogue pass).
+    `reuse_rows(iid, meta)`: the live warehouse's rows when its data are unchanged, else None.
     """
     # Imported here so demo builds and the dashboard never load the HTTP stack.
     from pipelines.sotkanet.client import SotkanetError
@@ -64,7 +67,10 @@ def collect(config: Config, source, label: str, progress: Progress) -> Dataset:
     for i, ind in enumerate(config.indicators, start=1):
         iid = ind.indicator_id
         try:
-            meta = indicator_meta(source.indicator(iid))
+            raw_meta = (metadata_raw or {}).get(iid)
+            if not isinstance(raw_meta, dict):
+                raw_meta = source.indicator(iid)
+            meta = indicator_meta(raw_meta)
             start, end = meta.get("range_start"), meta.get("range_end")
             if start is None or end is None:
                 raise TransformError("metadata has no year range")
@@ -72,6 +78,13 @@ def collect(config: Config, source, label: str, progress: Progress) -> Dataset:
                 raise TransformError(f"metadata year range {start}..{end} is not within "
                                      f"{YEAR_MIN}..{YEAR_MAX}")
             years = list(range(int(start), int(end) + 1))
+            reused = reuse_rows(iid, meta) if reuse_rows is not None else None
+            if reused is not None:
+                metadata[iid] = meta
+                frames.append(reused)
+                progress(f"[{i}/{total}] indicator {iid}: {len(reused)} rows copied from the "
+                         "live warehouse (data-updated unchanged)")
+                continue
             frame, counts = observations_frame(iid, source.data(iid, years, GENDERS))
         except (SotkanetError, TransformError) as exc:
             failures[iid] = printable(exc)
@@ -92,7 +105,8 @@ def collect(config: Config, source, label: str, progress: Progress) -> Dataset:
 def run(config: Config, source: str, live: Path, *, from_dir: Path | None = None,
         save_dir: Path | None = None, strict: bool = False, demo_size: str = "county",
         demo_seed: int = demo.DEFAULT_SEED, survey_dir: Path | None = None,
-        client_factory=None, progress: Progress = lambda _m: None) -> IngestResult:
+        client_factory=None, progress: Progress = lambda _m: None,
+        indicators: str = "card", workers: int = 3, refresh: bool = False) -> IngestResult:
     """Extract, build, validate and publish; one run per warehouse at a time.
 
     `live` may be a symlink: the file it points to is replaced (atomically, in that file's
@@ -118,14 +132,15 @@ def run(config: Config, source: str, live: Path, *, from_dir: Path | None = None
         return _run_locked(config, source, live, target, from_dir=from_dir, save_dir=save_dir,
                            strict=strict, demo_size=demo_size, demo_seed=demo_seed,
                            survey_dir=survey_dir, client_factory=client_factory,
-                           progress=progress)
+                           progress=progress, indicators=indicators, workers=workers,
+                           refresh=refresh)
     finally:
         lock.release()
 
 
 def _run_locked(config: Config, source: str, live: Path, target: Path, *, from_dir, save_dir,
                 strict, demo_size, demo_seed, client_factory, progress,
-                survey_dir=None) -> IngestResult:
+                survey_dir=None, indicators="card", workers=3, refresh=False) -> IngestResult:
     started = datetime.now(UTC)
     removed = warehouse.prune_stale_builds(target)
     if removed:
@@ -133,16 +148,21 @@ def _run_locked(config: Config, source: str, live: Path, target: Path, *, from_d
     try:
         dataset = _extract(config, source, from_dir=from_dir, save_dir=save_dir,
                            demo_size=demo_size, demo_seed=demo_seed,
-                           client_factory=client_factory, progress=progress)
+                           client_factory=client_factory, progress=progress,
+                           indicators=indicators, workers=workers,
+                           target=None if refresh else target, checkpoint_target=target)
     except LocalFileError as exc:
         raise IngestError(str(exc)) from None
 
     dataset.surveys = _surveys(config, source, survey_dir, progress)
 
-    loaded = dataset.observations["indicator_id"].nunique()
+    bulk = dataset.bulk
+    loaded = dataset.observations["indicator_id"].nunique() + (
+        len(bulk.files) + len(bulk.reuse) if bulk is not None else 0)
     if loaded == 0:
         raise IngestError("no indicator could be loaded; nothing published")
-    progress(f"building warehouse ({len(dataset.observations):,} observations) …")
+    extra = f" + {len(bulk.files) + len(bulk.reuse)} more indicators" if bulk else ""
+    progress(f"building warehouse ({len(dataset.observations):,} card observations{extra}) …")
     try:
         result = warehouse.build(dataset, config, target, started_at=started, strict=strict)
     except warehouse.ValidationError as exc:
@@ -156,6 +176,10 @@ def _run_locked(config: Config, source: str, live: Path, target: Path, *, from_d
     except warehouse.WarehouseError as exc:
         raise IngestError(str(exc)) from None
     progress(f"published {live}" + (f" (→ {target})" if target != live else ""))
+    if bulk is not None:
+        from pipelines.bulk_load import remove_checkpoints
+
+        remove_checkpoints(bulk.checkpoints)
     code = EXIT_WARNINGS if result.warnings else EXIT_OK
     return IngestResult(code, True, live, result.rows, result.warnings)
 
@@ -182,8 +206,12 @@ def _surveys(config: Config, source: str, survey_dir: Path | None, progress: Pro
 
 
 def _extract(config: Config, source: str, *, from_dir, save_dir, demo_size, demo_seed,
-             client_factory, progress) -> Dataset:
+             client_factory, progress, indicators: str = "card", workers: int = 3,
+             target: Path | None = None, checkpoint_target: Path | None = None) -> Dataset:
     if source == "demo":
+        if indicators != "card":
+            raise IngestError("--indicators is for --source sotkanet or dir; the demo data "
+                              "hold the card's indicators only")
         progress(f"generating demo data ({demo_size}) …")
         return demo.generate(config, demo_size, seed=demo_seed)
     if source == "dir":
@@ -193,16 +221,137 @@ def _extract(config: Config, source: str, *, from_dir, save_dir, demo_size, demo
             raise IngestError("--source dir needs --from-dir DIR")
         if not Path(from_dir).is_dir():
             raise IngestError(f"--from-dir {from_dir}: no such directory")
-        return collect(config, RecordedResponses(from_dir), "dir", progress)
+
+        def make_source():
+            return RecordedResponses(from_dir)
+        return collect_catalogue(config, make_source, "dir", progress, indicators=indicators,
+                                 workers=workers, target=target,
+                                 checkpoint_target=checkpoint_target)
     if source == "sotkanet":
         from pipelines.sotkanet.client import SotkanetClient
 
         factory = client_factory or SotkanetClient
-        with factory(save_dir=save_dir) as client:
-            dataset = collect(config, client, "sotkanet", progress)
-            stats = client.stats
-            dataset.detail["http"] = {"network": stats.network, "cache_hits": stats.cache_hits,
-                                      "revalidated": stats.revalidated}
-            progress(f"HTTP: {stats}")
-        return dataset
+
+        def make_source():
+            return factory(save_dir=save_dir)
+        return collect_catalogue(config, make_source, "sotkanet", progress,
+                                 indicators=indicators, workers=workers, target=target,
+                                 checkpoint_target=checkpoint_target)
     raise IngestError(f"unknown source {source!r}")
+
+
+def collect_catalogue(config: Config, make_source, label: str, progress: Progress, *,
+                      indicators: str = "card", workers: int = 3,
+                      target: Path | None = None,
+                      checkpoint_target: Path | None = None) -> Dataset:
+    """The card's indicators as before, plus the whole catalogue's metadata and (for
+    `--indicators all|<ids>|<file>`) the data of the other indicators (pipelines.bulk_load).
+
+    target: the live warehouse whose unchanged indicators are copied (None: download all);
+    checkpoint_target: the warehouse whose checkpoint folder a killed run resumes from.
+    """
+    from pipelines import bulk_load
+    from pipelines.indicator_sets import resolve
+    from pipelines.sotkanet.catalogue import catalogue_row, list_ids
+    from pipelines.sotkanet.client import SotkanetError
+    from pipelines.sotkanet.transform import TransformError
+
+    sources = bulk_load.WorkerSources(make_source)
+    try:
+        main = sources.get()
+        card_ids = [ind.indicator_id for ind in config.indicators]
+        try:
+            progress("indicator catalogue …")
+            listing = main.indicators()
+            ids = list_ids(listing)
+        except (SotkanetError, TransformError) as exc:
+            if indicators != "card":
+                raise IngestError(f"indicator catalogue: {printable(exc)}") from None
+            progress(f"indicator catalogue: FAILED ({printable(exc)}); only the card's "
+                     "indicators are described")
+            listing, ids = [], []
+        items = {}
+        for item in listing:
+            if isinstance(item, dict):
+                try:
+                    items.setdefault(int(item.get("id")), item)
+                except (TypeError, ValueError):
+                    continue
+        for iid in card_ids:  # the card's indicators are described even when not listed
+            items.setdefault(iid, {"id": iid})
+        all_ids = list(dict.fromkeys([*ids, *card_ids]))
+        live = target if target is not None else Path("/nonexistent")
+        wanted = resolve(indicators, all_ids, card_ids,
+                         bulk_load.live_loaded(checkpoint_target or live))
+        unknown = [i for i in wanted if i not in items]
+        if unknown and ids:
+            progress(f"--indicators: {len(unknown)} id(s) not in Sotkanet's list "
+                     f"(first: {unknown[0]}); tried all the same")
+        for iid in unknown:
+            items.setdefault(iid, {"id": iid})
+        metadata = bulk_load.fetch_metadata(list(items), sources, workers, progress)
+        rows = {}
+        for iid, item in items.items():
+            raw = metadata.get(iid)
+            if isinstance(raw, dict):
+                try:
+                    rows[iid] = catalogue_row(item, raw)
+                    continue
+                except TransformError as exc:
+                    detail = f"metadata: {printable(exc)}"
+            else:
+                detail = f"metadata: {printable(raw)}"
+            rows[iid] = catalogue_row(item, None, detail=detail)
+
+        # A card build (the default) reads the card's indicators every run, as before
+        # (through the HTTP cache). A bulk run (all, ids, a file) copies them too when their
+        # data-updated is unchanged, so an unchanged re-run downloads nothing.
+        previous = bulk_load.live_state(live) if indicators != "card" else {}
+
+        cached: dict[int, pd.DataFrame] | None = None
+
+        def reuse_rows(iid: int, meta: dict):
+            nonlocal cached
+            if not (meta.get("data_updated") and previous.get(iid) == meta["data_updated"]):
+                return None
+            if cached is None:  # every candidate's rows in one read of the live file
+                cached = bulk_load.live_rows(live, [i for i in card_ids if i in previous])
+            return cached.get(iid)
+
+        dataset = collect(config, main, label, progress,
+                          metadata_raw={i: m for i, m in metadata.items() if i in card_ids},
+                          reuse_rows=reuse_rows)
+        extras = [i for i in wanted if i not in set(card_ids)]
+        card_set = set(card_ids)
+        wanted_set = set(wanted)
+        if extras:
+            region_ids = set(dataset.regions["region_id"].astype(int))
+            bulk = bulk_load.download(extras, rows, region_ids,
+                                      checkpoint_target or target or Path("warehouse.duckdb"),
+                                      live, sources, workers, progress)
+            dataset.bulk = bulk
+            dataset.failures.update(bulk.failures)
+            dataset.detail["catalogue_counts"] = json_counts(bulk.counts)
+        for iid, row in rows.items():
+            row["in_card"] = iid in card_set
+            row["requested"] = iid in wanted_set
+            failed = dataset.failures.get(iid)
+            if failed:
+                row["load_status"], row["load_detail"] = "failed", failed
+            elif iid in wanted_set:
+                row["load_status"] = "ok"
+            else:
+                row["load_status"] = "not_requested"
+        dataset.catalogue = pd.DataFrame(list(rows.values()))
+        stats = sources.stats()
+        dataset.detail["http"] = stats
+        dataset.detail["indicators"] = indicators
+        progress(f"HTTP: {stats['network'] + stats['cache_hits']} requests: "
+                 f"{stats['network']} over the network, {stats['cache_hits']} from cache")
+        return dataset
+    finally:
+        sources.close()
+
+
+def json_counts(counts: dict) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counts.items())

@@ -85,6 +85,26 @@ CREATE TABLE observation (
     value DOUBLE NOT NULL,
     abs_value DOUBLE
 );
+CREATE TABLE sotkanet_indicator (
+    indicator_id INTEGER PRIMARY KEY,
+    title_fi VARCHAR, title_sv VARCHAR, title_en VARCHAR,
+    producer VARCHAR,
+    organization_id INTEGER,
+    primary_value_type VARCHAR,
+    decimals INTEGER,
+    range_start INTEGER,
+    range_end INTEGER,
+    data_updated DATE,
+    region_classes VARCHAR,
+    genders VARCHAR,
+    subjects VARCHAR,
+    description_fi VARCHAR,
+    in_card BOOLEAN NOT NULL,
+    requested BOOLEAN NOT NULL,
+    load_status VARCHAR NOT NULL,
+    load_detail VARCHAR,
+    rows BIGINT NOT NULL
+);
 CREATE TABLE load_log (
     run_id VARCHAR PRIMARY KEY,
     source VARCHAR,
@@ -124,8 +144,9 @@ CREATE TABLE ngo_org_priority (survey_id VARCHAR, org_id VARCHAR, priority VARCH
 -- Free-text development needs: read only for editors' views, never in public exports.
 CREATE TABLE ngo_org_need (survey_id VARCHAR, org_id VARCHAR, need VARCHAR);
 """
-TABLES = ("region", "municipality_group", "group_member", "indicator", "observation", "load_log",
-          "ngo_survey", "ngo_org")
+TABLES = ("region", "municipality_group", "group_member", "indicator", "observation",
+          "sotkanet_indicator", "load_log", "ngo_survey", "ngo_org")
+INSERT_BATCH = 250  # indicators per streamed INSERT (each sorted; memory stays per batch)
 
 
 class ValidationError(RuntimeError):
@@ -230,9 +251,18 @@ def build(dataset: Dataset, config: Config, live: Path, *, run_id: str | None = 
     path = new_build_path(live)
     failures = {iid: printable(reason) for iid, reason in dataset.failures.items()}
     warnings = [f"indicator {iid}: {reason}" for iid, reason in sorted(failures.items())]
+    reuse = set(getattr(dataset.bulk, "reuse", None) or ())
+    in_place = bool(reuse) and _patchable(live)
+    if in_place:
+        # Most indicators are unchanged: start from a copy of the live file and replace
+        # only what changed, instead of writing every row again (see _start_from_live).
+        _copy_file(live, path)
     con = duckdb.connect(str(path))
     try:
-        con.execute(SCHEMA)
+        if in_place:
+            _start_from_live(con, reuse)
+        else:
+            con.execute(SCHEMA)
         regions = _regions_table(dataset, config)
         # Implausible rows go first (counted per indicator), so an id beyond 32 bits is
         # reported as such and never reaches a cast or the unknown-region filter.
@@ -252,13 +282,18 @@ def build(dataset: Dataset, config: Config, live: Path, *, run_id: str | None = 
         con.register("obs_df", observations)
         # Sorted by indicator first: every dashboard query filters on indicator_id,
         # and DuckDB's zone maps then skip whole row groups.
-        con.execute("INSERT INTO observation SELECT * FROM obs_df "
-                    "ORDER BY indicator_id, region_id, gender, year")
+        _insert_observations(con, observations, dataset, live, in_place=in_place)
+        con.register("catalogue_df", _sotkanet_table(dataset, config))
+        con.execute("INSERT INTO sotkanet_indicator SELECT * FROM catalogue_df")
+        con.execute("""UPDATE sotkanet_indicator s SET rows = c.n
+                       FROM (SELECT indicator_id, count(*) AS n FROM observation GROUP BY 1) c
+                       WHERE s.indicator_id = c.indicator_id""")
         survey_load.write(con, dataset.surveys)
         warnings += validate(con, config, dataset)
         if dataset.surveys is not None:
             warnings += dataset.surveys.warnings
-        _copy_history(con, live)
+        if not in_place:  # a copy of the live file holds its load_log already
+            _copy_history(con, live)
         status = "warnings" if warnings else "ok"
         detail = {**dataset.detail, "failures": {str(k): v for k, v in failures.items()},
                   "dropped": {str(k): v for k, v in sorted(dataset.dropped.items())},
@@ -267,7 +302,8 @@ def build(dataset: Dataset, config: Config, live: Path, *, run_id: str | None = 
         con.execute(
             "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?)",
             [run_id, dataset.source, started_at.replace(tzinfo=None),
-             datetime.now(UTC).replace(tzinfo=None), status, len(observations),
+             datetime.now(UTC).replace(tzinfo=None), status,
+             con.execute("SELECT count(*) FROM observation").fetchone()[0],
              json.dumps(detail, ensure_ascii=False)],
         )
         rows = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
@@ -332,14 +368,15 @@ def validate(con: duckdb.DuckDBPyConnection, config: Config, dataset: Dataset) -
         elif reg.category == "KUNTA" and found[rid][1] != reg.code:
             errors.append(f"region {rid} ({reg.name_fi}) has code {found[rid][1]!r} in the source, "
                           f"{reg.code!r} in regions.toml")
-    dups = one("SELECT count(*) FROM (SELECT 1 FROM observation GROUP BY indicator_id, region_id, "
-               "year, gender HAVING count(*) > 1)")
+    dups = _duplicate_keys(con, set(getattr(dataset.bulk, "reuse", None) or ()))
     if dups:
         errors.append(f"{dups} duplicate observation keys")
     orphans = one("SELECT count(*) FROM observation o ANTI JOIN region r USING (region_id)")
     if orphans:
         errors.append(f"{orphans} observations refer to unknown regions")
-    unknown = one("SELECT count(*) FROM observation o ANTI JOIN indicator i USING (indicator_id)")
+    unknown = one("SELECT count(*) FROM observation o WHERE indicator_id NOT IN "
+                  "(SELECT indicator_id FROM indicator UNION SELECT indicator_id "
+                  "FROM sotkanet_indicator)")
     if unknown:
         errors.append(f"{unknown} observations refer to indicators outside the catalogue")
     bad = one("SELECT count(*) FROM observation WHERE NOT isfinite(value) "
@@ -362,6 +399,171 @@ def validate(con: duckdb.DuckDBPyConnection, config: Config, dataset: Dataset) -
     if errors:
         raise ValidationError("validation failed: " + "; ".join(errors))
     return warnings
+
+
+def _duplicate_keys(con: duckdb.DuckDBPyConnection, copied: set[int] = frozenset()) -> int:
+    """Duplicate (indicator, region, year, gender) keys, counted one batch of ids at a time so
+    a national file's check needs the memory of one batch, not of the whole table.
+
+    `copied`: indicators whose rows were copied whole from the live warehouse, which was
+    validated when it was published; their keys are not counted again.
+    """
+    ids = [r[0] for r in con.execute(
+        "SELECT DISTINCT indicator_id FROM observation ORDER BY 1").fetchall()
+        if r[0] not in copied]
+    total = 0
+    for start in range(0, len(ids), INSERT_BATCH):
+        batch = ids[start:start + INSERT_BATCH]
+        total += con.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM observation WHERE indicator_id BETWEEN ? AND ? "
+            "AND list_contains(?, indicator_id) "
+            "GROUP BY indicator_id, region_id, year, gender HAVING count(*) > 1)",
+            [batch[0], batch[-1], batch]).fetchone()[0]
+    return total
+
+
+def _patchable(live: Path) -> bool:
+    """The live file can be the start of an incremental build: readable, this schema."""
+    if not live.is_file():
+        return False
+    try:
+        con = duckdb.connect(str(live), read_only=True, config=READ_ONLY_CONFIG)
+    except (duckdb.Error, OSError):
+        return False
+    try:
+        have: dict[str, list[str]] = {}
+        for table, column in con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "ORDER BY table_name, ordinal_position").fetchall():
+            have.setdefault(table, []).append(column)
+        meta = dict(con.execute("SELECT key, value FROM warehouse_meta").fetchall())
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    return ({t: tuple(c) for t, c in have.items()} == schema_columns()
+            and meta.get("schema_version") == SCHEMA_VERSION and meta.get("is_demo") == "false")
+
+
+def _copy_file(live: Path, path: Path) -> None:
+    import shutil
+
+    shutil.copyfile(live, path)  # the lock keeps other builds out; a publish swaps inodes
+
+
+def _start_from_live(con: duckdb.DuckDBPyConnection, reuse: set[int]) -> None:
+    """In a copy of the live file: empty the small tables (rebuilt like any build) and drop
+    the observations of every indicator not reused (rewritten by this build)."""
+    for table in ("warehouse_meta", "region", "municipality_group", "group_member",
+                  "indicator", "sotkanet_indicator", *survey_load.COLUMNS):
+        con.execute(f"DELETE FROM {table}")
+    held = {r[0] for r in con.execute("SELECT DISTINCT indicator_id FROM observation").fetchall()}
+    # The few ids to drop, through a hash join (a list test per row is slow on 30 M rows).
+    con.register("drop_ids", pd.DataFrame({"indicator_id": sorted(held - reuse)},
+                                          dtype="int32"))
+    con.execute("DELETE FROM observation WHERE indicator_id IN "
+                "(SELECT indicator_id FROM drop_ids)")
+    con.unregister("drop_ids")
+
+
+def _insert_observations(con: duckdb.DuckDBPyConnection, observations: pd.DataFrame,
+                         dataset: Dataset, live: Path, *, in_place: bool = False) -> None:
+    """The card's rows (obs_df) and the bulk indicators' rows (checkpoint Parquet files,
+    copies from the live file), in indicator order, a batch of ids per sorted INSERT.
+
+    in_place: the file is a copy of the live one that holds the reused rows already; rows
+    of regions no longer kept are deleted instead of copied."""
+    bulk = dataset.bulk
+    files = dict(getattr(bulk, "files", {}) or {})
+    reuse = set(getattr(bulk, "reuse", []) or [])
+    if not files and not reuse:
+        con.execute("INSERT INTO observation SELECT * FROM obs_df "
+                    "ORDER BY indicator_id, region_id, gender, year")
+        return
+    card = set(int(i) for i in observations["indicator_id"].unique())
+    files = {i: p for i, p in files.items() if i not in card}
+    reuse -= card
+    attached = False
+    if in_place:
+        reuse = set()
+    elif reuse:
+        con.execute(f"ATTACH '{_sql_path(live)}' AS previous (READ_ONLY)")
+        attached = True
+    try:
+        ids = sorted(card | set(files) | reuse)
+        # Consecutive ids from one source form one INSERT. Checkpoint files (each sorted)
+        # listed in id order and the live file's rows (sorted already) keep their order
+        # (DuckDB preserves insertion order), so only the card's frame needs an ORDER BY.
+        segments: list[tuple[str, list[int]]] = []
+        for iid in ids:
+            kind = "card" if iid in card else "file" if iid in files else "live"
+            if segments and segments[-1][0] == kind and len(segments[-1][1]) < INSERT_BATCH:
+                segments[-1][1].append(iid)
+            else:
+                segments.append((kind, [iid]))
+        for kind, batch in segments:
+            if kind == "card":
+                con.execute("INSERT INTO observation SELECT * FROM obs_df WHERE "
+                            "list_contains(?, indicator_id) "
+                            "ORDER BY indicator_id, region_id, gender, year", [batch])
+            elif kind == "file":
+                con.execute("INSERT INTO observation SELECT indicator_id, region_id, year, "
+                            "gender, value, abs_value FROM read_parquet(?)",
+                            [[str(files[i]) for i in batch]])
+            else:
+                con.execute("INSERT INTO observation SELECT indicator_id, region_id, year, "
+                            "gender, value, abs_value FROM previous.observation "
+                            "WHERE indicator_id BETWEEN ? AND ? AND list_contains(?, indicator_id)",
+                            [min(batch), max(batch), batch])
+        # Rows of regions this build does not keep (a resumed checkpoint or a copied
+        # indicator from before a region change): one anti join, the order of the rest kept.
+        con.execute("DELETE FROM observation WHERE region_id NOT IN "
+                    "(SELECT region_id FROM region)")
+    finally:
+        if attached:
+            con.execute("DETACH previous")
+
+
+def _sotkanet_table(dataset: Dataset, config: Config) -> pd.DataFrame:
+    """The whole catalogue's rows; for sources without one (demo), the card's indicators."""
+    from pipelines.sotkanet.catalogue import CATALOGUE_COLUMNS
+
+    frame = dataset.catalogue
+    if frame is None or frame.empty:
+        rows = []
+        for ind in config.indicators:
+            meta = dataset.metadata.get(ind.indicator_id, {})
+            failed = dataset.failures.get(ind.indicator_id)
+            rows.append({
+                "indicator_id": ind.indicator_id,
+                "title_fi": meta.get("title_fi") or ind.name_fi,
+                "title_sv": meta.get("title_sv") or ind.name_sv,
+                "title_en": meta.get("title_en") or ind.name_en,
+                "producer": meta.get("producer"), "decimals": ind.decimals,
+                "primary_value_type": meta.get("primary_value_type"),
+                "range_start": meta.get("range_start"), "range_end": meta.get("range_end"),
+                "data_updated": meta.get("data_updated"),
+                "description_fi": meta.get("description_fi"),
+                "in_card": True, "requested": True,
+                "load_status": "failed" if failed else "ok", "load_detail": failed,
+            })
+        frame = pd.DataFrame(rows)
+    frame = frame.reindex(columns=list(CATALOGUE_COLUMNS)).copy()
+    frame["indicator_id"] = frame["indicator_id"].astype("int64")
+    frame = frame.drop_duplicates("indicator_id", keep="first").sort_values("indicator_id")
+    for col in ("organization_id", "decimals", "range_start", "range_end"):
+        num = pd.to_numeric(frame[col], errors="coerce").astype("Float64")
+        low, high = ((plausibility.YEAR_MIN, plausibility.YEAR_MAX) if col.startswith("range")
+                     else (-(2**31), 2**31 - 1))
+        # A value no INTEGER (or no year) can hold is unknown, never cast or wrapped.
+        frame[col] = num.where(num.between(low, high)).astype("Int64")
+    frame["data_updated"] = pd.to_datetime(frame["data_updated"], errors="coerce").dt.date
+    for col in ("in_card", "requested"):
+        frame[col] = frame[col].fillna(False).astype(bool)
+    frame["load_status"] = frame["load_status"].fillna("not_requested").astype(str)
+    frame["rows"] = 0
+    # Texts as Sotkanet gave them (like the indicator table): the dashboard cleans on read.
+    return frame.reset_index(drop=True)
 
 
 def _regions_table(dataset: Dataset, config: Config) -> pd.DataFrame:

@@ -71,6 +71,9 @@ class FakeSotkanet:
     host: str = "127.0.0.1"
     port: int = 0
     requests: list[LoggedRequest] = field(default_factory=list)
+    latency: float = 0.0  # seconds every answer waits (makes parallel requests overlap)
+    in_flight: int = 0  # requests being answered now
+    max_in_flight: int = 0  # the most answered at once since start or clear()
 
     def __post_init__(self) -> None:
         self.directory = Path(self.directory)
@@ -105,6 +108,20 @@ class FakeSotkanet:
         with self._lock:
             self._faults.clear()
             self.requests.clear()
+            self.max_in_flight = 0
+
+    def data_requests(self) -> list[LoggedRequest]:
+        """The /json (observation data) requests logged so far."""
+        return self.requests_to("/json?")
+
+    def _enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
 
     def requests_to(self, path_prefix: str) -> list[LoggedRequest]:
         return [r for r in self.requests if r.path.startswith(path_prefix)]
@@ -217,10 +234,27 @@ class _Handler(BaseHTTPRequestHandler):
         # Log on arrival, so a test that got its answer always sees the request logged.
         entry = LoggedRequest(full, agent, dict(self.headers.items()))
         self.fake._log(entry)
+        self.fake._enter()
+        self._counted = True
         try:
+            if self.fake.latency:
+                time.sleep(self.fake.latency)
             self._respond(entry, path, split.query)
         except (BrokenPipeError, ConnectionResetError):
             entry.status = None  # the client gave up (timeout); nothing to answer
+        finally:
+            self._done()
+
+    def _done(self) -> None:
+        """Leave the in-flight count once, before the answer's bytes go out (a client that
+        has its answer may send its next request before this thread finishes)."""
+        if getattr(self, "_counted", False):
+            self._counted = False
+            self.fake._leave()
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._done()
+        super().send_response(code, message)
 
     def _respond(self, entry: LoggedRequest, path: str, query: str) -> None:
         agent = entry.user_agent

@@ -39,3 +39,30 @@ def test_tiny_benchmark_run_writes_every_figure(tmp_path):
     # The printed table holds every figure.
     for f in results["figures"]:
         assert f["figure"] in proc.stdout
+
+
+def test_national_benchmark_runs_at_a_tiny_scale(tmp_path):
+    """`--national --scale 0.015` (57 indicators, 45 of them the card's): every figure of the
+    table, a real full build, a real incremental one that downloads only the changed 5 %."""
+    out = tmp_path / "national.json"
+    proc = subprocess.run([sys.executable, "-m", "benchmarks", "--national", "--scale", "0.015",
+                           "--repeats", "1", "--json", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    results = json.loads(out.read_text())
+    full, inc, q = results["full"], results["incremental"], results["queries"]
+    assert results["params"]["indicators"] == 57 and results["params"]["changed"] == 3
+    assert full["exit_code"] == 0 and inc["exit_code"] == 0
+    assert full["rows"] > 100_000
+    # the changed indicators' new figures suppress other rows: nearly, not exactly, as many
+    assert 0 < inc["rows"] and abs(inc["rows"] - full["rows"]) < 0.01 * full["rows"]
+    assert full["load_rows_per_s"] > 0 and full["peak_rss_bytes"] > 10 * 1024 * 1024
+    # Of the 12 indicators beyond the card, the changed ones are downloaded, the rest copied.
+    changed_beyond_card = int(inc["counts"].split("downloaded ")[1].split(",")[0])
+    reused = int(inc["counts"].split("reused ")[1].split(",")[0])
+    assert changed_beyond_card + reused == 12 and changed_beyond_card <= 3
+    assert q["search_s_median"] > 0 and q["series_s_median"] > 0
+    assert q["parquet_zstd_bytes"] > 0 and q["catalogue_rows"] == 57
+    for name in ("load rows/s", "peak memory", "incremental rebuild", "explorer search",
+                 "series query", "warehouse size"):
+        assert name in proc.stdout

@@ -195,3 +195,27 @@ def test_format_findings_table():
     assert "127" in lines[4]
     assert lines[-1] == "1 found, 1 missing, 1 title_differs"
     assert format_findings([]) == "No indicators checked."
+
+
+def test_missing_and_renamed_entries_get_replacements_by_title_similarity():
+    """A synthetic catalogue: an entry whose id is gone and whose title Sotkanet now lists
+    under another id gets that id suggested first; the table prints it."""
+    from pipelines.sotkanet.catalog_check import suggest
+
+    listing = [{"id": 3000 + k, "title": {"fi": t}} for k, t in enumerate([
+        "Yksinäisyyttä kokevat 20–64-vuotiaat, %",
+        "Yksinäisyyttä kokevat 65 vuotta täyttäneet, %",
+        "Tupakoivat 20–64-vuotiaat, %"])]
+
+    class Source:
+        def indicators(self):
+            return listing
+
+    entry = replace(CATALOGUE[0], indicator_id=9999,
+                    name_fi="Yksinäisyyttä kokevat 20-64 -vuotiaat (%)")
+    [finding] = check_catalogue([entry], Source())
+    assert finding.status == "missing"
+    assert [s[0] for s in finding.suggestions][:2] == [3000, 3001]
+    assert finding.suggestions[0][2] > finding.suggestions[1][2] >= 0.6
+    assert "maybe 3000: 'Yksinäisyyttä kokevat 20–64-vuotiaat, %'" in format_findings([finding])
+    assert suggest("täysin muuta", {1: "Tupakoivat 20–64-vuotiaat, %"}) == ()

@@ -148,6 +148,8 @@ def _compare_tables(version: str, municipalities: tuple[int, ...],
 
 def _indicator(version: str, indicator_id: int) -> dict:
     inds = warehouse.indicators(version)
+    if not (inds["indicator_id"] == indicator_id).any():  # beyond the card (the explorer)
+        inds = warehouse.explorer_catalogue(version)
     return inds[inds["indicator_id"] == indicator_id].iloc[0].to_dict()
 
 

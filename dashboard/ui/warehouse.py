@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.i18n import names
 from dashboard.i18n.catalog import current
+from dashboard.model import explorer
 
 WarehouseUnavailable = data.WarehouseUnavailable
 version = data.version
@@ -54,6 +55,25 @@ def groups(version: str) -> pd.DataFrame:
 
 def indicators(version: str) -> pd.DataFrame:
     return _table(version, current(), "indicators")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _raw_indicator_catalogue(version: str) -> pd.DataFrame:
+    return data.indicator_catalogue(version)
+
+
+@st.cache_data(show_spinner=False, max_entries=12)
+def _explorer_catalogue(version: str, lang: str) -> pd.DataFrame:
+    merged = explorer.merge_catalogue(indicators(version), _raw_indicator_catalogue(version))
+    for display, base in names.INDICATOR_TEXTS.items():
+        merged[display] = names.localized(merged, base, lang)
+    return merged
+
+
+def explorer_catalogue(version: str) -> pd.DataFrame:
+    """The card's indicators and every other Sotkanet indicator the warehouse describes,
+    with display names in this run's language (model.explorer.merge_catalogue)."""
+    return _explorer_catalogue(version, current())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -1,4 +1,5 @@
-"""Indikaattorit: search every ingested indicator, read its metadata, chart and download it."""
+"""Indikaattorit: search every Sotkanet indicator the warehouse describes, read its metadata,
+chart and download those whose data are loaded (and learn the command for the others)."""
 
 import pandas as pd
 import streamlit as st
@@ -15,7 +16,7 @@ from dashboard.ui import urlstate as params
 from dashboard.ui.markup import md_escape
 
 version = st.session_state["warehouse_version"]
-indicators = warehouse.indicators(version)
+indicators = warehouse.explorer_catalogue(version)
 regions = warehouse.regions(version)
 groups = warehouse.groups(version)
 info = warehouse.meta(version)
@@ -24,11 +25,20 @@ by_id = indicators.set_index("indicator_id", drop=False)
 munis = regions[(regions["category"] == "KUNTA") & (regions["county_id"] == area_id)].sort_values(
     "name")
 names = dict(zip(regions["region_id"].astype(int), regions["name"], strict=True))
-region_options = [area_id, country_id, *munis["region_id"].astype(int)]
+# Any municipality of Finland can be compared: the county's first, then the others by name.
+elsewhere = regions[(regions["category"] == "KUNTA") & (regions["county_id"] != area_id)]
+region_options = [area_id, country_id, *munis["region_id"].astype(int),
+                  *elsewhere.sort_values("name")["region_id"].astype(int)]
+no_data_mark = _("ei ladattu")
+labels = {int(i): (f"{t} ({int(i)})" if has else f"{t} ({int(i)}) · {no_data_mark}")
+          for i, t, has in zip(indicators["indicator_id"], indicators["title"],
+                               indicators["has_data"], strict=True)}
 
 st.title(_("Indikaattorit"))
-st.caption(_("Hae mitä tahansa tietovarastoon ladattua indikaattoria suomen-, ruotsin- tai "
-              "englanninkielisen nimen sanoilla."))
+st.caption(_("Hae mitä tahansa Sotkanetin indikaattoria suomen-, ruotsin- tai englanninkielisen "
+             "nimen sanoilla, tuottajalla, aihepiirillä tai tunnuksella. Indikaattorit, joiden "
+             "tietoja ei ole ladattu tietovarastoon, on merkitty: niistä näytetään kuvaus ja "
+             "latauskomento."))
 
 if "exp_ind" not in st.session_state:
     chosen, note = params.parse_indicator(st.query_params.to_dict(),
@@ -38,8 +48,6 @@ if "exp_ind" not in st.session_state:
     first = indicators[indicators["priority"] == PRIORITY_ORDER[0]]["indicator_id"]
     st.session_state["exp_ind"] = chosen if chosen is not None else int(
         (first if len(first) else indicators["indicator_id"]).iloc[0])
-    first_group = [int(m) for m in groups["members"].iloc[0]] if len(groups) else []
-    st.session_state["exp_regions"] = [area_id, country_id, *first_group[:2]]
 
 cols = st.columns([4, 3, 3])
 query = cols[0].text_input(_("Hae nimen sanoilla (suomi, ruotsi, englanti)"), key="exp_q",
@@ -48,7 +56,24 @@ priorities = cols[1].multiselect(_("Painopiste"), PRIORITY_ORDER, key="exp_prior
                                  format_func=priority_name, placeholder=_("Kaikki"))
 producers = cols[2].multiselect(_("Tuottaja"), sorted(indicators["producer"].dropna().unique()),
                                 key="exp_producers", placeholder=_("Kaikki"))
-found = explorer.search(indicators, query, priorities, producers)
+loaded_only = st.checkbox(_("Vain indikaattorit, joiden tiedot ovat tietovarastossa"),
+                          key="exp_loaded")
+found = explorer.search(indicators, query, priorities, producers, loaded_only)
+
+
+def render_metadata(ind: dict, iid: int, held) -> None:
+    facts = explorer.facts(ind, held)
+    fact_cols = st.columns(4)
+    for n, (label, value) in enumerate(facts):
+        fact_cols[n % 4].markdown(f"**{md_escape(label)}**  \n{md_escape(value)}")
+    st.link_button(_("Indikaattori Sotkanetissa"), explorer.sotkanet_url(iid),
+                   icon=":material/open_in_new:")
+    # The description opens by itself; its label is the model's (Finnish until model
+    # translates it, then translated: both are recognised).
+    description = explorer.METADATA_TEXTS[0][0]
+    for label, text in explorer.texts(ind):
+        with st.expander(label, expanded=label in (description, _(description))):
+            st.markdown(md_escape(text))
 
 
 def render() -> None:
@@ -61,8 +86,7 @@ def render() -> None:
         st.session_state["exp_ind"] = options[0]
     iid = st.selectbox(_("Indikaattori ({found} / {total} löytyi)",
                          found=number(len(options), 0), total=number(len(indicators), 0)),
-                       options, key="exp_ind",
-                       format_func=lambda i: f"{by_id.loc[i, 'title']} ({i})")
+                       options, key="exp_ind", format_func=lambda i: labels.get(i, str(i)))
     st.query_params.from_dict({"indicator": iid, **language.url_params()})
     ind = by_id.loc[iid].to_dict()
 
@@ -76,24 +100,23 @@ def render() -> None:
     if ind.get("load_status") == "failed":
         st.warning(_("Indikaattorin lataus epäonnistui: {detail}",
                      detail=md_escape(ind.get("load_detail"))), icon=":material/error:")
+    if not ind.get("has_data"):
+        render_metadata(ind, iid, None)
+        st.info(_("Tämän indikaattorin tietoja ei ole ladattu tietovarastoon. Ne ladataan "
+                  "(ja pidetään mukana seuraavissa latauksissa) komennolla:"),
+                icon=":material/download:")
+        st.code(explorer.ingest_command(iid), language="bash")
+        return
     obs_all = warehouse.year_slice(version, (iid,), "total")
     held = ((int(obs_all["year"].min()), int(obs_all["year"].max()))
             if not obs_all.empty else None)
-    facts = explorer.facts(ind, held)
-    fact_cols = st.columns(4)
-    for n, (label, value) in enumerate(facts):
-        fact_cols[n % 4].markdown(f"**{label}**  \n{md_escape(value)}")
-    st.link_button(_("Indikaattori Sotkanetissa"), explorer.sotkanet_url(iid),
-                   icon=":material/open_in_new:")
-    # The description opens by itself; its label is the model's (Finnish until model
-    # translates it, then translated: both are recognised).
-    description = explorer.METADATA_TEXTS[0][0]
-    for label, text in explorer.texts(ind):
-        with st.expander(label, expanded=label in (description, _(description))):
-            st.markdown(md_escape(text))
+    render_metadata(ind, iid, held)
 
     # --- time series -----------------------------------------------------------------------
     st.subheader(_("Aikasarja"))
+    if "exp_regions" not in st.session_state:  # first view, or after an indicator without data
+        first_group = [int(m) for m in groups["members"].iloc[0]] if len(groups) else []
+        st.session_state["exp_regions"] = [area_id, country_id, *first_group[:2]]
     c1, c2 = st.columns([5, 3])
     chosen = c1.multiselect(_("Alueet"), region_options, key="exp_regions",
                             format_func=lambda r: names.get(r, str(r)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -15,6 +16,9 @@ from .transform import TransformError, indicator_meta
 STATUSES = ("found", "missing", "title_differs", "discontinued", "county_only", "error")
 DISCONTINUED_BEFORE = 2020  # a series whose last year is older than this is not current
 MIN_TITLE_OVERLAP = 0.5  # share of the shorter title's words that must appear in the other
+SUGGEST_STATUSES = ("missing", "title_differs", "discontinued")
+MIN_SIMILARITY = 0.6  # difflib ratio of normalised titles for a suggested replacement
+MAX_SUGGESTIONS = 3
 
 
 class Source(Protocol):
@@ -30,6 +34,9 @@ class Finding:
     name_fi: str
     status: str  # one of STATUSES; "error" when Sotkanet could not answer for this id
     detail: str
+    # (id, Finnish title, similarity 0..1) of listed indicators whose title is like the
+    # catalogue's name: candidates for a missing, renamed or discontinued entry
+    suggestions: tuple[tuple[int, str, float], ...] = ()
 
 
 def check_catalogue(
@@ -44,6 +51,7 @@ def check_catalogue(
     for item in source.indicators():
         if isinstance(item, dict) and _as_int(item.get("id")) is not None:
             available[_as_int(item.get("id"))] = item
+    titles = {iid: _list_title(item) for iid, item in available.items()}
     category_of: dict[int, str] | None = None  # fetched only if a coverage check needs it
 
     findings = []
@@ -108,7 +116,38 @@ def check_catalogue(
         else:
             detail = f"{title!r}, {start}–{end}"
         findings.append(finding("found", detail))
-    return findings
+    return [f if f.status not in SUGGEST_STATUSES else Finding(
+        f.indicator_id, f.name_fi, f.status, f.detail,
+        suggest(f.name_fi, titles, exclude=f.indicator_id)) for f in findings]
+
+
+def suggest(name: str, titles: dict[int, str], *, exclude: int | None = None,
+            limit: int = MAX_SUGGESTIONS, cutoff: float = MIN_SIMILARITY,
+            ) -> tuple[tuple[int, str, float], ...]:
+    """The listed indicators whose titles are most like `name` (difflib ratio of the
+    normalised titles, at least `cutoff`), best first."""
+    wanted = normalise_title(name)
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(wanted)
+    scored = []
+    for iid, title in titles.items():
+        if iid == exclude or not title:
+            continue
+        matcher.set_seq1(normalise_title(title))
+        if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= cutoff:
+            scored.append((iid, title, ratio))
+    scored.sort(key=lambda t: (-t[2], t[0]))
+    return tuple(scored[:limit])
+
+
+def _list_title(item: dict) -> str:
+    title = item.get("title")
+    if isinstance(title, dict):
+        title = title.get("fi") or title.get("sv") or title.get("en")
+    return str(title).strip() if title else ""
 
 
 def format_findings(findings: Iterable[Finding]) -> str:
@@ -128,6 +167,9 @@ def format_findings(findings: Iterable[Finding]) -> str:
         lines.append(
             f"{f.indicator_id:>{id_w}}  {f.status:<{status_w}}  {name:<{name_w}}  {f.detail}"
         )
+        for sid, stitle, ratio in f.suggestions:
+            lines.append(f"{'':>{id_w}}  {'':<{status_w}}  {'':<{name_w}}  "
+                         f"maybe {sid}: {stitle!r} ({ratio:.0%} alike)")
     totals = {s: sum(1 for f in rows if f.status == s) for s in STATUSES}
     lines.append("")
     lines.append(", ".join(f"{n} {s}" for s, n in totals.items() if n))
