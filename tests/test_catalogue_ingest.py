@@ -216,3 +216,22 @@ def test_resume_after_sigkill(env, fake, tmp_path, monkeypatch):
     dups = rows(env, "SELECT count(*) FROM (SELECT 1 FROM observation GROUP BY indicator_id, "
                      "region_id, year, gender HAVING count(*) > 1)")
     assert dups[0][0] == 0
+
+
+def test_an_incremental_rebuild_holds_the_surveys_once(env, fake, tmp_path, capsys):
+    """The incremental build starts from a copy of the live file: its survey tables are
+    rebuilt like any build's, not appended to."""
+    from tests.survey_support import write_xlsx
+
+    surveys = tmp_path / "surveys"
+    write_xlsx(surveys)
+    argv = ["ingest", "--source", "sotkanet", "--indicators", "all", "--surveys", str(surveys)]
+    assert cli.main([*argv, "--quiet"]) == 0
+    before = rows(env, "SELECT count(*) FROM ngo_org")[0][0]
+    surveys_before = rows(env, "SELECT count(*) FROM ngo_survey")[0][0]
+    assert before > 0 and surveys_before == 1
+    capsys.readouterr()
+    assert cli.main(argv) == 0
+    assert "unchanged since the live warehouse" in capsys.readouterr().err
+    assert rows(env, "SELECT count(*) FROM ngo_org")[0][0] == before
+    assert rows(env, "SELECT count(*) FROM ngo_survey")[0][0] == 1
