@@ -27,6 +27,7 @@ def test_tiny_benchmark_run_writes_every_figure(tmp_path):
     assert report.NATIONAL in groups and len(groups) >= 2
     for g in groups.values():
         assert g["compute_s"] > 0 and g["bare_sql_s"] > 0 and g["ratio_vs_bare"] > 0
+        assert 0 < g["group_s"] and g["group_ratio_vs_bare"] == g["group_s"] / g["bare_sql_s"]
     page = steps["page"]
     assert page["overview"] and page["overview_cold_s_worst_group"] > 0
     assert page["compare_cold_s"] > 0

@@ -117,14 +117,15 @@ def index_html(groups: list[tuple[str, str]], cards: list[tuple[str, str]]) -> s
         return "<ul>" + "".join(f'<li><a href="{escape(href)}">{escape(name)}</a></li>'
                                 for href, name in items) + "</ul>"
 
+    groups_heading, cards_heading = _("Kuntaryhmät"), _("Kuntakortit")
     return (f"<!DOCTYPE html>\n<html lang=\"{escape(catalog.current())}\"><head>"
             "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, "
             f"initial-scale=1\"><title>{escape(_(INDEX_TITLE))}</title>"
             f"<style>{html_page.CSS}{html_page.LIVE_CSS}</style></head><body>"
             f'<p class="live"><a href="{APP_FROM_PAGE}">{escape(_(OPEN_LIVE))}</a></p>'
             f"<h1>{escape(_(INDEX_TITLE))}</h1>"
-            f"<h2>{escape(_('Kuntaryhmät'))}</h2>{links(groups)}"
-            f"<h2>{escape(_('Kuntakortit'))}</h2>{links(cards)}"
+            f"<h2>{escape(groups_heading)}</h2>{links(groups)}"
+            f"<h2>{escape(cards_heading)}</h2>{links(cards)}"
             "</body></html>\n")
 
 

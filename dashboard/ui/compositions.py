@@ -205,3 +205,11 @@ def _tile_view(version: str, indicator_id: int, gender: str,
     legend = _("Viidennes alueen kunnista (1 = pienimmät arvot, 5 = suurimmat; suhteellinen "
                "asema, ei hyvä tai huono)")
     return tilemap.chart(tiles, int(ind["decimals"]), legend, title), unplaced
+
+
+def clear_group_caches() -> None:
+    """Forget every group's cached work, keep the warehouse catalogue (the benchmark's
+    per-group compute: a running server reads the catalogue once per warehouse version)."""
+    for fn in (_group_context, _group_situation, _priority_charts, _group_briefing,
+               warehouse.observations):
+        fn.clear()

@@ -59,6 +59,10 @@ def _table(version: str, group_id: str, benchmark: str, priority: str,
     return frame(rows[rows["priority"] == priority])
 
 
+def clear() -> None:
+    _table.clear()
+
+
 def frame(part: pd.DataFrame) -> pd.DataFrame:
     """Outcomes next to the values they judge; numbers without unit (the name carries it)."""
     cols = {key: _(text) for key, text in HEADERS.items()}
