@@ -51,9 +51,10 @@ class SiteError(RuntimeError):
 
 
 def site_root() -> Path:
-    """HYTE_SITE_DIR, or the app's static folder: where the `room` link lives."""
+    """HYTE_SITE_DIR, or the app's static folder: where the `room` link lives (`off` only
+    stops the publish from writing it; `hyte export --site` then writes the served one)."""
     raw = os.environ.get("HYTE_SITE_DIR", "").strip()
-    return Path(raw) if raw else STATIC
+    return Path(raw) if raw and raw.lower() != "off" else STATIC
 
 
 def enabled() -> bool:
