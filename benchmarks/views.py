@@ -13,7 +13,7 @@ then, one view at a time so that each CPU delta belongs to one view:
 - websocket bytes until the first priority (other pages: the title) is visible, counted
   from Playwright's framereceived events (payloads after permessage-deflate: what the
   protocol carries, not what the wire carries), with a deflate estimate of the wire
-  (zlib level 6 over those payloads) and the server's bytes written (/proc/<pid>/io wchar);
+  (zlib level 6 over those payloads: the browser's side cannot see the compressed frames);
 - time to visible (the first priority's header) and to rendered (script finished, every
   chart drawn);
 - the room: N new visitors opening the room link (the static page) within 10 s, plain
@@ -52,29 +52,6 @@ TARGETS = {"overview": 2.5, "compare": 1.5, "explorer": 1.5, "presenter": 1.5}
 WS_FIRST_PAINT_KB = 100
 ROOM_CPU_S = 5.0
 SETTLE_S = 0.6  # after a view, let the server finish (GC, session cleanup) before reading CPU
-
-
-def process_tree(pid: int) -> list[int]:
-    pids = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return pids
-    for child in children:
-        pids += process_tree(int(child))
-    return pids
-
-
-def server_wchar(server) -> int:
-    total = 0
-    for pid in process_tree(server.proc.pid):
-        try:
-            for line in Path(f"/proc/{pid}/io").read_text().splitlines():
-                if line.startswith("wchar:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
 
 
 class TrivialServer:
@@ -128,7 +105,7 @@ async def one_view(context, server, url: str, selector: str) -> dict:
                                                   p if isinstance(p, bytes) else p.encode()))))
     watch = ScriptWatch(page)
     await asyncio.sleep(SETTLE_S)
-    cpu0, io0 = server.cpu_seconds(), server_wchar(server)
+    cpu0 = server.cpu_seconds()
     started = time.perf_counter()
     await page.goto(url, timeout=120_000)
     await page.wait_for_selector(selector, state="visible", timeout=120_000)
@@ -141,7 +118,6 @@ async def one_view(context, server, url: str, selector: str) -> dict:
     first = [p for t, p in frames if t <= visible_at]
     idle = (time.perf_counter() - started) * idle_cpu_per_s(server)
     return {"cpu_s": max(0.0, server.cpu_seconds() - cpu0 - idle),
-            "written_bytes": server_wchar(server) - io0,
             "ws_bytes_to_visible": sum(len(p) for p in first),
             "ws_deflate_to_visible": len(zlib.compress(b"".join(first), 6)) if first else 0,
             "ws_bytes_total": sum(len(p) for _t, p in frames),
@@ -246,7 +222,7 @@ def summarise(views: dict, rooms: dict) -> dict:
     pages = {}
     for name, _p, _s in PAGES:
         row = {f"{kind}_{key}": med(name, kind, key) for kind in ("new", "warm")
-               for key in ("cpu_s", "written_bytes", "ws_bytes_to_visible",
+               for key in ("cpu_s", "ws_bytes_to_visible",
                            "ws_deflate_to_visible", "ws_bytes_total", "visible_s",
                            "rendered_s")}
         row["errors"] = sum(v["errors"] for k in ("new", "warm") for v in views[name][k])
