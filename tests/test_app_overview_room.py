@@ -89,9 +89,15 @@ def test_a_priority_in_the_url_is_shown_in_full(app_env):
     assert at.query_params["priority"] == "active_lifestyle"
 
 
-def test_the_table_marks_outcomes_without_a_styler(app_env):
+def test_the_table_is_finnish_text_with_coloured_outcomes(app_env):
+    from dashboard.charts.base import OUTCOME_COLORS
+    from dashboard.ui import overview_tables
+
     at = run(group="jyvaskyla-muurame")
     table = at.dataframe[0].value
-    column = table["vs. alue"]
-    assert all(cell.split(" ", 1)[0] in {"🟦", "🟨", "🟧", "🟪", "⬜"} for cell in column)
+    outcomes = {"parempi", "samaa tasoa", "heikompi", "korkeampi", "matalampi", "ei verrattu"}
+    assert set(table["vs. alue"]) <= outcomes and set(table["vs. maa"]) <= outcomes
     assert any("," in v for v in table["Ryhmä"] if v not in ("–", "vain alue"))
+    html = overview_tables.styled(table).to_html()
+    assert OUTCOME_COLORS["better"].lower() in html.lower() or \
+        OUTCOME_COLORS["worse"].lower() in html.lower()

@@ -1,9 +1,10 @@
-"""The overview's per-priority table: finished text cells, cached, with no per-cell Styler.
+"""The overview's per-priority table: finished text cells, cached, outcome cells coloured.
 
 st.dataframe formats numbers in the viewer's browser locale, so every number is a Finnish
-string made here (i18n.formatting). The outcome columns carry a coloured square in the
-palette's hue before the word (the word says it, the square shows it) instead of a pandas
-Styler painting each cell on every run: the Styler was 8 % of a warm overview view's CPU.
+string made here (i18n.formatting). The frame is cached per selection; the outcome colours
+are a pandas Styler over the two outcome columns only, its CSS looked up column by column
+from one dict (no Python call per cell). Coloured emoji squares instead of a Styler were
+tried: Debian's Chromium (and many Linux laptops) has no emoji font and drew empty boxes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from dashboard.charts import base as charts
 from dashboard.i18n.catalog import N_, _, current, outcome_name, trend_name
 from dashboard.i18n.formatting import interval, number
 from dashboard.model import situation
@@ -25,15 +27,21 @@ HEADERS = {
     "vs_country": N_("vs. maa"), "country": N_("Koko maa"), "trend": N_("Suunta (5 hav.)"),
     "spread": N_("Kunnat (pienin – suurin)"),
 }
-# The outcome colours of charts.base.OUTCOME_COLORS as the nearest coloured squares.
-MARKS = {"better": "🟦", "similar": "🟨", "worse": "🟧", "higher": "🟪", "lower": "🟪",
-         "not_compared": "⬜"}
-WIDTHS = {"name": "large", "year": 48, "value": 80, "ci": 95, "vs_area": 118, "bench": 70,
-          "vs_country": 118, "country": 70, "trend": 130}
+WIDTHS = {"name": "large", "year": 48, "value": 80, "ci": 95, "vs_area": 100, "bench": 70,
+          "vs_country": 100, "country": 70, "trend": 130}
 
 
 def outcome_cell(outcome: str) -> str:
-    return f"{MARKS.get(outcome, MARKS['not_compared'])} {outcome_name(outcome)}"
+    return outcome_name(outcome)
+
+
+def styled(table: pd.DataFrame):
+    """The table with its two outcome columns painted in the charts' outcome colours."""
+    css = {outcome_name(k): f"background-color: {v}; color: "
+                            f"{'white' if k == 'better' else '#111'}"
+           for k, v in charts.OUTCOME_COLORS.items()}
+    subset = [_(HEADERS["vs_area"]), _(HEADERS["vs_country"])]
+    return table.style.apply(lambda col: col.map(css).fillna(""), subset=subset)
 
 
 def column_config() -> dict:

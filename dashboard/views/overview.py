@@ -137,7 +137,8 @@ for index, p in enumerate(shown):
         continue
     st.header(priority_name(p))
     shown_table = overview_tables.table(version, group_id, benchmark, p, _sit=sit)
-    st.dataframe(shown_table, hide_index=True, column_config=overview_tables.column_config(),
+    st.dataframe(overview_tables.styled(shown_table), hide_index=True,
+                 column_config=overview_tables.column_config(),
                  height=36 * (len(shown_table) + 1) + 4)
     st.caption(_("Alue = {area}. Luvut indikaattorin omassa yksikössä (ks. nimi). Värit "
                  "kuvaavat 95 %:n luottamusvälin vertailua; harmaa = ei verrattu.",
