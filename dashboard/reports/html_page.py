@@ -55,6 +55,9 @@ footer { margin-top: 36px; border-top: 1px solid var(--line); padding-top: 8px;
 LIVE_CSS = """
 .live { margin: 0 0 12px; } .live a { font-weight: 600; color: #0b5394; }
 .chart svg { max-width: 100%; height: auto; }
+@media (max-width: 700px) { body { padding: 12px; } .phenomena { grid-template-columns: 1fr; }
+  .facts dt { float: none; width: auto; } .facts dd { margin-left: 0; }
+  table { display: block; overflow-x: auto; } }
 """
 # briefing.TABLE_HEADERS are the table's keys (Finnish); their display text is _(header).
 NUMERIC = {"Vuosi", "Ryhmä", "95 %:n väli", "Alue", "Koko maa"}
