@@ -168,3 +168,10 @@ def test_the_public_url_names_the_groups_page(monkeypatch):
     assert room_site.public_url("jamsa-keuruu") == (
         "https://hyte.example.fi/hyte/app/static/room/jamsa-keuruu.html")
     assert room_site.public_url("a b/c", "http://x") == "http://x/app/static/room/a_b_c.html"
+
+
+def test_site_dir_off_stops_the_publish_but_names_no_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("HYTE_SITE_DIR", "off")
+    assert not room_site.enabled() and room_site.site_root() == room_site.STATIC
+    monkeypatch.setenv("HYTE_SITE_DIR", str(tmp_path))
+    assert room_site.enabled() and room_site.site_root() == tmp_path
