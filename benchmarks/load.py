@@ -1,7 +1,8 @@
 """Load: N concurrent browser sessions on the group overview, each switching groups.
 
     python -m benchmarks.load [--sessions 20] [--switches 3] [--url http://127.0.0.1:8501]
-    python -m benchmarks.load --soak 1000 [--browsers 3]
+    python -m benchmarks.load --soak 1000 [--browsers 3] [--gc-compare]
+    python -m benchmarks.load --views 5 [--room 50]    (cost per view: benchmarks/views.py)
 
 `--soak N` is the long day: N page views in total from a few browsers (each its own
 context, so its own Streamlit session) cycling through the pages and groups, with the
@@ -212,13 +213,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--soak", type=int, default=None, metavar="VIEWS",
                     help="the long day instead: this many page views in total, memory sampled")
     ap.add_argument("--browsers", type=int, default=3, help="with --soak: sessions at once")
+    ap.add_argument("--gc-compare", action="store_true",
+                    help="with --soak: the soak twice, runner.postScriptGC on and off")
+    ap.add_argument("--views", type=int, default=None, metavar="REPEATS",
+                    help="cost per view of each page against a trivial page (benchmarks/views.py)")
+    ap.add_argument("--room", type=int, default=50, metavar="VISITORS",
+                    help="with --views: visitors opening the room link within 10 s (0: none)")
     args = ap.parse_args(argv)
+    # The demo warehouses built here need no room site (views.run builds its own, served).
+    os.environ.setdefault("HYTE_SITE_DIR", "off")
+    if args.views is not None:
+        return _views_main(args)
     if args.soak is not None and not (1 <= args.soak <= 100_000 and 1 <= args.browsers <= 20):
         print("load: --soak 1..100000 views, --browsers 1..20", file=sys.stderr)
         return 2
 
     from tests.browser_support import AppServer, require_chromium  # noqa: F401
 
+    if args.soak is not None and args.gc_compare:
+        return _gc_compare_main(args)
     server = None
     if args.url:
         if not args.url.startswith(("http://127.", "http://localhost", "http://[::1]")):
@@ -292,6 +305,64 @@ def _soak_main(args, server, base: str) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=2))
     return 1 if result["errors"] or result["plateau"] is False else 0
+
+
+def _views_main(args) -> int:
+    from benchmarks import views
+
+    if not (1 <= args.views <= 100 and 0 <= args.room <= 1000):
+        print("load: --views 1..100, --room 0..1000", file=sys.stderr)
+        return 2
+    result = views.run(args.views, args.room)
+    print(f"cost per view: medians of {args.views} views per page, each ratio against the "
+          "trivial page in the same run")
+    print(views.table(result))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=1))
+    errors = sum(r["errors"] for r in result["pages"].values()) + (
+        result["room"]["room"]["errors"] if result["room"] else 0)
+    return 1 if errors else 0
+
+
+def _gc_compare_main(args) -> int:
+    """The same soak against a server with runner.postScriptGC on, then one with it off."""
+    from tests.browser_support import AppServer
+    from tests.warehouse_fixtures import build_demo
+
+    folder = Path(tempfile.mkdtemp(prefix="hyte-gc-"))
+    live = build_demo(folder / "warehouse.duckdb")
+    results = {}
+    for flag in ("true", "false"):
+        old = os.environ.get("STREAMLIT_RUNNER_POST_SCRIPT_GC")
+        os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = flag
+        try:
+            server = AppServer(live).start()
+        finally:
+            if old is None:
+                os.environ.pop("STREAMLIT_RUNNER_POST_SCRIPT_GC")
+            else:
+                os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = old
+        try:
+            cpu0 = server.cpu_seconds()
+            result = asyncio.run(soak(server.url, args.soak, args.browsers, server.rss_bytes))
+            result["server_cpu_s"] = round(server.cpu_seconds() - cpu0, 1)
+            result["server_cpu_per_view_s"] = round(result["server_cpu_s"] / args.soak, 3)
+        finally:
+            server.stop()
+        results[f"postScriptGC={flag}"] = result
+    for label, r in results.items():
+        print(f"{label}: {r['views']} views, {r['errors']} errors, {r['wall_s']} s, server CPU "
+              f"{r['server_cpu_s']} s ({r['server_cpu_per_view_s']} s/view)")
+        print("  RSS MB by tenth: " + " ".join(str(v) for v in r["rss_mb_by_tenth"]))
+        if r["plateau"] is not None:
+            print(f"  peak {r['rss_mb_peak']} MB; second half {r['second_half_growth_pct']:+} % "
+                  f"vs first; within it {r['rise_within_second_half_pct']:+} %: "
+                  + ("plateau" if r["plateau"] else "NO plateau"))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2))
+    return 1 if any(r["errors"] for r in results.values()) else 0
 
 
 if __name__ == "__main__":

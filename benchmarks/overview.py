@@ -1,8 +1,9 @@
 """What the group overview page computes, without Streamlit: the workload being timed.
 
 Mirrors dashboard/views/overview.py step by step (warehouse reads through
-dashboard.ui.warehouse, the situation model, highlights, phrases, the "why this colour" rows and
-the chart specs), so "overview compute" measures the page's own work and nothing else.
+dashboard.ui.warehouse, the situation model, highlights, phrases, every priority's table, and
+the first priority's "why this colour" rows and chart specs: the page draws the others' on
+demand), so "overview compute" measures the page's own work and nothing else.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dashboard import data
 from dashboard.i18n.catalog import PRIORITY_ORDER
 from dashboard.model import phrases, situation
 from dashboard.reports import assemble
-from dashboard.ui import compositions, warehouse
+from dashboard.ui import compositions, overview_tables, warehouse
 
 NATIONAL = "__national__"  # pseudo-group: every municipality in Finland, against Finland
 
@@ -25,6 +26,14 @@ def clear_caches() -> None:
     import streamlit as st
 
     st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def clear_group_caches() -> None:
+    """Forget every group's work but keep the warehouse's catalogue (meta, regions, groups,
+    indicators): the server reads that once per warehouse version for every group and page."""
+    compositions.clear_group_caches()
+    overview_tables.clear()
 
 
 def national_context(version: str) -> situation.Context:
@@ -63,10 +72,15 @@ def compute(group_id: str, benchmark: str = "area", with_charts: bool = True) ->
             phrases.highlight_sentence(r, benchmark)
             sentences += 1
     specs = 0
+    drawn = False
     for p in PRIORITY_ORDER:
         part = rows[rows["priority"] == p]
         if part.empty:
             continue
+        overview_tables.frame(part)  # every priority's table (the page caches it per group)
+        if drawn:
+            continue  # the page draws the first priority; the others' charts on demand
+        drawn = True
         first = part.iloc[0]
         row = {**first.to_dict(), "indicator_id": int(first["indicator_id"])}
         phrases.explanation(row, inds.loc[row["indicator_id"]].to_dict(), benchmark)

@@ -124,6 +124,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="municipality cards instead of group overviews: an official code "
                         "(e.g. 179; repeat for several) or 'all' (every card, each group's "
                         "set and the county's PDF with a contents page); formats html, pdf")
+    e.add_argument("--site", nargs="?", const="", default=None, type=str, metavar="DIR",
+                   help="the room site instead: every group's overview and every card as "
+                        "static pages, switched in atomically (default DIR: HYTE_SITE_DIR or "
+                        "dashboard/static, served at /app/static/room/)")
 
     _records_parser(sub)
 
@@ -309,6 +313,8 @@ def cmd_export(args) -> int:
 
     live = warehouse.warehouse_path()
     warehouse.check_readable(live)  # one line naming the table, column or meta row
+    if args.site is not None:
+        return _export_site(args, live)
     try:
         if args.municipality:
             if "png" in (args.formats or []):
@@ -331,6 +337,19 @@ def cmd_export(args) -> int:
         return EXIT_FAILED
     for path in written:
         print(path)
+    return EXIT_OK
+
+
+def _export_site(args, live: Path) -> int:
+    from dashboard.reports import room_site
+
+    try:
+        link = room_site.build(live, Path(args.site) if args.site else None, lang=args.lang,
+                               progress=_progress(False))
+    except room_site.SiteError as exc:
+        _fail(f"{exc} (the previous site is still served)")
+        return EXIT_FAILED
+    print(link)
     return EXIT_OK
 
 

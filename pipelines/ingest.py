@@ -106,8 +106,12 @@ def run(config: Config, source: str, live: Path, *, from_dir: Path | None = None
         save_dir: Path | None = None, strict: bool = False, demo_size: str = "county",
         demo_seed: int = demo.DEFAULT_SEED, survey_dir: Path | None = None,
         client_factory=None, progress: Progress = lambda _m: None,
-        indicators: str = "card", workers: int = 3, refresh: bool = False) -> IngestResult:
+        indicators: str = "card", workers: int = 3, refresh: bool = False,
+        site: bool = True) -> IngestResult:
     """Extract, build, validate and publish; one run per warehouse at a time.
+
+    After the publish, `site` writes the room site (dashboard.reports.room_site) unless
+    HYTE_SITE_DIR=off; a failed site build is a warning (exit 3), never an undone publish.
 
     `live` may be a symlink: the file it points to is replaced (atomically, in that file's
     directory) and the link is kept. Every failure is an IngestError with one line.
@@ -133,14 +137,15 @@ def run(config: Config, source: str, live: Path, *, from_dir: Path | None = None
                            strict=strict, demo_size=demo_size, demo_seed=demo_seed,
                            survey_dir=survey_dir, client_factory=client_factory,
                            progress=progress, indicators=indicators, workers=workers,
-                           refresh=refresh)
+                           refresh=refresh, site=site)
     finally:
         lock.release()
 
 
 def _run_locked(config: Config, source: str, live: Path, target: Path, *, from_dir, save_dir,
                 strict, demo_size, demo_seed, client_factory, progress,
-                survey_dir=None, indicators="card", workers=3, refresh=False) -> IngestResult:
+                survey_dir=None, indicators="card", workers=3, refresh=False,
+                site=True) -> IngestResult:
     started = datetime.now(UTC)
     removed = warehouse.prune_stale_builds(target)
     if removed:
@@ -180,8 +185,32 @@ def _run_locked(config: Config, source: str, live: Path, target: Path, *, from_d
         from pipelines.bulk_load import remove_checkpoints
 
         remove_checkpoints(bulk.checkpoints)
-    code = EXIT_WARNINGS if result.warnings else EXIT_OK
-    return IngestResult(code, True, live, result.rows, result.warnings)
+    warnings = list(result.warnings)
+    if site:
+        problem = room_site(live, progress)
+        if problem:
+            warnings.append(problem)
+    code = EXIT_WARNINGS if warnings else EXIT_OK
+    return IngestResult(code, True, live, result.rows, warnings)
+
+
+def room_site(live: Path, progress: Progress) -> str | None:
+    """Write the room site for the just-published warehouse; the problem as one line, or None.
+
+    Runs after the publish, still under the ingest lock (two publishes never write sites
+    at once); whatever goes wrong leaves the warehouse published and the previous site served.
+    """
+    from dashboard.reports import room_site as site
+
+    if not site.enabled():
+        return None
+    progress("writing the room site …")
+    try:
+        link = site.build(live, progress=progress)
+    except site.SiteError as exc:
+        return f"room site: {printable(exc)} (the warehouse is published; the previous site is still served)"
+    progress(f"room site: {link}")
+    return None
 
 
 def _surveys(config: Config, source: str, survey_dir: Path | None, progress: Progress):

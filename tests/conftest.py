@@ -66,4 +66,19 @@ def records_store(tmp_path_factory):
             os.environ[k] = v
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_room_site():
+    """Publishes in tests write no room site (about a minute each: every group and card drawn)
+    into the work tree's dashboard/static; the room site's own tests set HYTE_SITE_DIR."""
+    import os
+
+    old = os.environ.get("HYTE_SITE_DIR")
+    os.environ.setdefault("HYTE_SITE_DIR", "off")
+    yield
+    if old is None:
+        os.environ.pop("HYTE_SITE_DIR", None)
+    else:
+        os.environ["HYTE_SITE_DIR"] = old
+
+
 from tests.records_support import postgres, store_url  # noqa: E402, F401

@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from benchmarks import report
 from tests.warehouse_fixtures import ROOT
 
@@ -27,6 +29,7 @@ def test_tiny_benchmark_run_writes_every_figure(tmp_path):
     assert report.NATIONAL in groups and len(groups) >= 2
     for g in groups.values():
         assert g["compute_s"] > 0 and g["bare_sql_s"] > 0 and g["ratio_vs_bare"] > 0
+        assert 0 < g["group_s"] and g["group_ratio_vs_bare"] == g["group_s"] / g["bare_sql_s"]
     page = steps["page"]
     assert page["overview"] and page["overview_cold_s_worst_group"] > 0
     assert page["compare_cold_s"] > 0
@@ -66,3 +69,48 @@ def test_national_benchmark_runs_at_a_tiny_scale(tmp_path):
     for name in ("load rows/s", "peak memory", "incremental rebuild", "explorer search",
                  "series query", "warehouse size"):
         assert name in proc.stdout
+
+
+@pytest.mark.timeout(1200)
+def test_tiny_cost_per_view_run_reports_every_page_and_the_room(tmp_path):
+    """`python -m benchmarks.load --views`: each page against the trivial one, the room link
+    against a plain file, server CPU from the server's process (browser tests' Chromium)."""
+    from tests.browser_support import require_chromium
+
+    require_chromium()
+    out = tmp_path / "views.json"
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.load", "--views", "1", "--room",
+                           "3", "--json", str(out)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=1100)
+    assert proc.returncode == 0, (proc.stdout[-2000:], proc.stderr[-2000:])
+    result = json.loads(out.read_text())
+    pages = result["pages"]
+    assert set(pages) == {"trivial", "overview", "compare", "explorer", "presenter"}
+    assert pages["trivial"]["warm_cpu_ratio"] == 1.0
+    for name, row in pages.items():
+        assert row["errors"] == 0
+        assert row["warm_cpu_s"] > 0 and row["new_cpu_s"] > 0, name
+        assert row["new_ws_bytes_to_visible"] > 0 and row["new_visible_s"] > 0, name
+    assert pages["overview"]["new_ws_bytes_to_visible"] > pages["trivial"]["new_ws_bytes_to_visible"]
+    room, plain = result["room"]["room"], result["room"]["plain"]
+    assert room["visitors"] == plain["visitors"] == 3 and room["errors"] == plain["errors"] == 0
+    assert room["bytes_each"] > 10 * plain["bytes_each"]
+    for text in ("| overview |", "| presenter |", "room link (static page)", "plain static file"):
+        assert text in proc.stdout
+
+
+@pytest.mark.timeout(1200)
+def test_tiny_gc_comparison_soak_runs_both_ways(tmp_path):
+    from tests.browser_support import require_chromium
+
+    require_chromium()
+    out = tmp_path / "gc.json"
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.load", "--soak", "3", "--browsers",
+                           "1", "--gc-compare", "--json", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=1100)
+    assert proc.returncode == 0, (proc.stdout[-2000:], proc.stderr[-2000:])
+    result = json.loads(out.read_text())
+    assert set(result) == {"postScriptGC=true", "postScriptGC=false"}
+    for r in result.values():
+        assert r["views"] == 3 and r["errors"] == 0 and r["server_cpu_s"] > 0
+        assert all(mb > 50 for mb in r["rss_mb_by_tenth"])

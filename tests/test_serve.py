@@ -53,11 +53,18 @@ def test_an_environment_variable_overrides_the_file(monkeypatch):
 
 def test_visitor_facing_surfaces_are_off():
     flags = serve.config_flags()
-    for flag in ("--server.enableStaticServing=false", "--server.enableAgentApi=false",
+    for flag in ("--server.enableAgentApi=false",
                  "--client.toolbarMode=minimal", "--client.showErrorDetails=type",
                  "--runner.fastReruns=false",
                  "--client.allowedOrigins=https://embedding-not-allowed.invalid"):
         assert flag in flags
+
+
+def test_the_room_site_and_websocket_compression_are_on():
+    # Static serving serves dashboard/static/ only: the room site (tests/test_room_site.py).
+    flags = serve.config_flags()
+    assert "--server.enableStaticServing=true" in flags
+    assert "--server.enableWebsocketCompression=true" in flags
 
 
 def test_the_launcher_execs_streamlit_after_checking_its_arguments(tmp_path, monkeypatch):

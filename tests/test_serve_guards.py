@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -238,8 +239,15 @@ def test_what_the_app_sends(app):
     assert json.loads(config_body)["allowedOrigins"] == ["https://embedding-not-allowed.invalid"]
 
 
-def test_agent_api_and_static_files_are_off(app):
+def test_agent_api_is_off_and_static_files_are_only_the_room_site(app):
     _, _, body = http_get(app.url + "/_stcore/agent/openapi.json")
     assert b"switched off" in body
-    _, _, body = http_get(app.url + "/app/static/warehouse.duckdb")
-    assert b"DUCK" not in body[:64]  # the SPA page, not a file
+    # Static serving is on for dashboard/static/ (the room site); nothing else is reachable.
+    for path in ("/app/static/warehouse.duckdb", "/app/static/../app.py",
+                 "/app/static/%2e%2e/app.py", "/app/static/../../data/warehouse.duckdb"):
+        try:
+            _, _, body = http_get(app.url + path)
+        except urllib.error.HTTPError as exc:
+            assert exc.code in (400, 404), path
+            continue
+        assert b"DUCK" not in body[:64] and b"st.navigation" not in body, path

@@ -51,6 +51,14 @@ footer { margin-top: 36px; border-top: 1px solid var(--line); padding-top: 8px;
          color: var(--muted); font-size: 0.9rem; }
 @media print { .chart { break-inside: avoid; } h2 { break-before: auto; } }
 """
+# The room site's link back into the live dashboard, at the top of its pages.
+LIVE_CSS = """
+.live { margin: 0 0 12px; } .live a { font-weight: 600; color: #0b5394; }
+.chart svg { max-width: 100%; height: auto; }
+@media (max-width: 700px) { body { padding: 12px; } .phenomena { grid-template-columns: 1fr; }
+  .facts dt { float: none; width: auto; } .facts dd { margin-left: 0; }
+  table { display: block; overflow-x: auto; } }
+"""
 # briefing.TABLE_HEADERS are the table's keys (Finnish); their display text is _(header).
 NUMERIC = {"Vuosi", "Ryhmä", "95 %:n väli", "Alue", "Koko maa"}
 PRODUCT = N_("HYTE-tilannekuva")  # the dashboard's name; translated where shown
@@ -133,10 +141,19 @@ def _points(b: Briefing, rows: list[dict], tone_of) -> str:
     return "".join(f'<li class="{tone_of(r)}">{escape(b.sentence(r))}</li>' for r in rows)
 
 
-def render(b: Briefing, js_bundle: str, exported_at: str) -> str:
-    """The whole document. `js_bundle`: vl_convert.javascript_bundle(); `exported_at`: text."""
+def render(b: Briefing, js_bundle: str, exported_at: str, *,
+           svgs: dict[str, str] | None = None, live_link: tuple[str, str] | None = None) -> str:
+    """The whole document. `js_bundle`: vl_convert.javascript_bundle(); `exported_at`: text.
+
+    The room site's pages (reports.room_site) pass `svgs` (element id -> the chart drawn
+    beforehand as SVG by vl-convert): no script at all then, so a phone draws nothing; and
+    `live_link` (href, text), the way back into the live dashboard.
+    """
     specs = [(cid, cap, with_source(spec, b)) for cid, cap, spec in chart_specs(b)]
     parts = []
+    if live_link is not None:
+        parts.append(f'<p class="live"><a href="{escape(live_link[0])}">'
+                     f"{escape(live_link[1])}</a></p>")
     if b.is_demo:
         parts.append(f'<p class="demo">{escape(demo_banner())}</p>')
     parts.append(f"<h1>{escape(b.group_name)}</h1>")
@@ -180,11 +197,19 @@ def render(b: Briefing, js_bundle: str, exported_at: str) -> str:
             cid = f"{kind}-{story.priority}"
             if cid in chart_ids:
                 parts.append(f'<div class="chart" id="{cid}" role="img" '
-                             f'aria-label="{escape(story.name)}"></div>')
+                             f'aria-label="{escape(story.name)}">'
+                             f"{(svgs or {}).get(cid, '')}</div>")
 
     made = _("Tiedosto tehty {exported} ({product}).", exported=exported_at, product=_(PRODUCT))
     parts.append("<footer>" + "<br>".join(escape(line) for line in b.stamp.lines())
                  + f"<br>{escape(made)}</footer>")
+    title = f"{b.group_name} – {_(PRODUCT)}"
+    head = (f"<!DOCTYPE html>\n<html lang=\"{escape(current())}\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{escape(title)}</title>"
+            f"<style>{CSS}{LIVE_CSS if live_link else ''}</style>")
+    if svgs is not None:
+        return head + "</head><body>" + "\n".join(parts) + "</body></html>\n"
     payload = _script_json({cid: spec for cid, _cap, spec in specs})
     failed = _script_json(_("Kuvaa ei voitu piirtää:"))
     script = ("const failed = " + failed + ";\n"
@@ -193,11 +218,6 @@ def render(b: Briefing, js_bundle: str, exported_at: str) -> str:
               "  vegaEmbed('#' + id, spec, {renderer: 'svg', actions: false})\n"
               "    .catch(err => { document.getElementById(id).textContent = "
               "failed + ' ' + err; });\n}\n")
-    title = f"{b.group_name} – {_(PRODUCT)}"
-    return (f"<!DOCTYPE html>\n<html lang=\"{escape(current())}\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{escape(title)}</title>"
-            f"<style>{CSS}</style>"
-            f"<script>{js_bundle}</script></head><body>"
+    return (head + f"<script>{js_bundle}</script></head><body>"
             + "\n".join(parts)
             + f"<script>{script}</script></body></html>\n")

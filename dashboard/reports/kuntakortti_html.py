@@ -18,6 +18,7 @@ from dashboard.i18n.catalog import _, current, outcome_name, trend_name
 from dashboard.i18n.formatting import interval
 from dashboard.i18n.notices import demo_banner, source_line
 from dashboard.model.kuntakortti import Card
+from dashboard.reports import html_page
 
 CSS = """
 :root { --ink: #1b1b1b; --muted: #555; --line: #d9d9d9; }
@@ -53,6 +54,7 @@ footer { margin-top: 36px; border-top: 1px solid var(--line); padding-top: 8px;
 @media print { .chart { break-inside: avoid; } }
 """
 TEXT_ON = {"better": "#ffffff"}
+LIVE_CSS = html_page.LIVE_CSS
 
 
 def chart_specs(card: Card) -> list[tuple[str, str, dict]]:
@@ -158,10 +160,18 @@ def ngo_section(card: Card) -> list[str]:
     return out
 
 
-def render(card: Card, js_bundle: str, exported_at: str) -> str:
-    """The whole document. `js_bundle`: vl_convert.javascript_bundle()."""
+def render(card: Card, js_bundle: str, exported_at: str, *,
+           svgs: dict[str, str] | None = None, live_link: tuple[str, str] | None = None) -> str:
+    """The whole document. `js_bundle`: vl_convert.javascript_bundle().
+
+    The room site (reports.room_site) passes `svgs` (element id -> the chart as SVG, drawn
+    beforehand): the page then has no script; and `live_link` (href, text) back into the app.
+    """
     specs = chart_specs(card)
     parts = []
+    if live_link is not None:
+        parts.append(f'<p class="live"><a href="{escape(live_link[0])}">'
+                     f"{escape(live_link[1])}</a></p>")
     if card.is_demo:
         parts.append(f'<p class="demo">{escape(demo_banner())}</p>')
     parts.append(f"<h1>{escape(card.name)}</h1>")
@@ -204,7 +214,8 @@ def render(card: Card, js_bundle: str, exported_at: str) -> str:
         parts.append(f"<h2>{escape(section.name)}</h2>")
         if cid in ids:
             parts.append(f'<div class="chart" id="{cid}" role="img" '
-                         f'aria-label="{escape(section.name)}"></div>')
+                         f'aria-label="{escape(section.name)}">'
+                         f"{(svgs or {}).get(cid, '')}</div>")
         parts.append("<details><summary>" + escape(_("Taulukko: kaikki luvut")) + "</summary>"
                      + _table(card, section.rows) + "</details>")
 
@@ -213,6 +224,12 @@ def render(card: Card, js_bundle: str, exported_at: str) -> str:
     parts.append("<footer>" + "<br>".join(escape(line) for line in card.stamp.lines())
                  + "<br>" + escape(_("Tiedosto tehty {exported} (HYTE-tilannekuva).",
                                      exported=exported_at)) + "</footer>")
+    title = _("{name} – kuntakortti", name=card.name)
+    head = (f"<!DOCTYPE html>\n<html lang=\"{current()}\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{escape(title)}</title><style>{CSS}{LIVE_CSS if live_link else ''}</style>")
+    if svgs is not None:
+        return head + "</head><body>" + "\n".join(parts) + "</body></html>\n"
     payload = script_json({cid: spec for cid, _cap, spec in specs})
     failed = script_json(_("Kuvaa ei voitu piirtää: "))
     script = ("const specs = " + payload + ";\n"
@@ -220,10 +237,6 @@ def render(card: Card, js_bundle: str, exported_at: str) -> str:
               "  vegaEmbed('#' + id, spec, {renderer: 'svg', actions: false})\n"
               "    .catch(err => { document.getElementById(id).textContent = "
               f"{failed} + err; }});\n}}\n")
-    title = _("{name} – kuntakortti", name=card.name)
-    return (f"<!DOCTYPE html>\n<html lang=\"{current()}\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{escape(title)}</title><style>{CSS}</style>"
-            f"<script>{js_bundle}</script></head><body>"
+    return (head + f"<script>{js_bundle}</script></head><body>"
             + "\n".join(parts)
             + f"<script>{script}</script></body></html>\n")

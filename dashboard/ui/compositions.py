@@ -30,7 +30,10 @@ def group_context(version: str, group_id: str, benchmark: str = "area") -> situa
     return _group_context(version, group_id, benchmark, lang=current())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# Context, situation and briefing are shared objects (st.cache_resource): every session reads
+# them and none changes them; st.cache_data would unpickle a fresh copy of every frame of the
+# situation on each run of each session (the largest part of a warm overview view).
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _group_context(version: str, group_id: str, benchmark: str = "area", *, lang: str) -> situation.Context:
     # lang: only part of the key; the texts inside follow the run's language
     return assemble.group_context(warehouse.catalogue(version), group_id, benchmark)
@@ -40,7 +43,7 @@ def group_situation(version: str, group_id: str, benchmark: str) -> situation.Si
     return _group_situation(version, group_id, benchmark, lang=current())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _group_situation(version: str, group_id: str, benchmark: str, *, lang: str) -> situation.Situation:
     # lang: only part of the key; the texts inside follow the run's language
     ctx = group_context(version, group_id, benchmark)
@@ -69,7 +72,14 @@ def _priority_charts(version: str, group_id: str, benchmark: str, priority: str,
 
 
 def group_briefing(version: str, group_id: str, benchmark: str = "area") -> briefing.Briefing:
-    """The group's story for the presenter mode and the download buttons."""
+    """The group's story for the presenter mode and the download buttons (shared, read-only)."""
+    return _group_briefing(version, group_id, benchmark, lang=current())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _group_briefing(version: str, group_id: str, benchmark: str, *,
+                    lang: str) -> briefing.Briefing:
+    # lang: only part of the key; the texts inside follow the run's language
     return assemble.group_briefing(warehouse.catalogue(version), group_id,
                                    group_context(version, group_id, benchmark),
                                    group_situation(version, group_id, benchmark), benchmark)
@@ -197,3 +207,11 @@ def _tile_view(version: str, indicator_id: int, gender: str,
     legend = _("Viidennes alueen kunnista (1 = pienimmät arvot, 5 = suurimmat; suhteellinen "
                "asema, ei hyvä tai huono)")
     return tilemap.chart(tiles, int(ind["decimals"]), legend, title), unplaced
+
+
+def clear_group_caches() -> None:
+    """Forget every group's cached work, keep the warehouse catalogue (the benchmark's
+    per-group compute: a running server reads the catalogue once per warehouse version)."""
+    for fn in (_group_context, _group_situation, _priority_charts, _group_briefing,
+               warehouse.observations):
+        fn.clear()

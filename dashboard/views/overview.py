@@ -3,24 +3,19 @@
 Every text in the run's language; the key phenomena and "why this colour" rows are the
 model's sentences (dashboard.model.phrases)."""
 
-import math
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.charts import base as charts
 from dashboard.i18n.catalog import (
-    N_,
     PRIORITY_ORDER,
     _,
     benchmark_name,
-    outcome_name,
     priority_name,
-    trend_name,
 )
-from dashboard.i18n.formatting import interval, number
+from dashboard.i18n.formatting import number
 from dashboard.model import briefing, phrases, situation
-from dashboard.ui import card_views, compositions, records, warehouse
+from dashboard.ui import card_views, compositions, overview_tables, records, share, warehouse
 from dashboard.ui import urlstate as params
 from dashboard.ui.markup import md_escape
 
@@ -70,6 +65,7 @@ years_line = _("**Tiedot vuosilta:** {years}", years=" · ".join(
     f"{priority_name(p)} {vintage[p]}" for p in PRIORITY_ORDER if vintage.get(p)))
 st.markdown("  \n".join((members_line, population_line, years_line)))
 card_views.card_links(version, list(ctx.members))  # the members' kuntakortit
+share.room_panel(group_id)  # Jaa huoneelle: the static page's link and QR code (ui.share)
 shown = [p for p in PRIORITY_ORDER if priority in ("all", p)]
 st.caption(" ".join((
     _("Ryhmän arvo on jäsenkuntien yhdistetty arvo viimeisimmältä vuodelta, jolta kaikilta "
@@ -108,77 +104,41 @@ for col, p in zip(cols, PRIORITY_ORDER[:3], strict=True):
 
 
 # --- per priority ---------------------------------------------------------------------------
-# The table's headers, translated once per run (the keys of table(), TABLE_COLUMNS and style()).
-COLUMNS = {key: _(text) for key, text in {
-    "name": N_("Indikaattori"), "year": N_("Vuosi"), "value": N_("Ryhmä"),
-    "ci": N_("95 %:n väli"), "vs_area": N_("vs. alue"), "bench": N_("Alue"),
-    "vs_country": N_("vs. maa"), "country": N_("Koko maa"), "trend": N_("Suunta (5 hav.)"),
-    "spread": N_("Kunnat (pienin – suurin)"),
-}.items()}
+# The first priority shown in full; the charts and "why this colour" of the others on demand
+# (a toggle in a fragment: opening one reruns only that part). The URL's group, priority and
+# benchmark stay as they are; ?priority=X shows X in full.
+def details(p: str, part: pd.DataFrame) -> None:
+    trend_tab, member_tab, why_tab = st.tabs(
+        [_("Kehitys"), _("Kunnat vertailussa"), _("Miksi tämä väri?")])
+    trend_spec, member_spec = compositions.priority_charts(version, group_id, benchmark, p, _sit=sit)
+    with trend_tab:
+        st.vega_lite_chart(trend_spec)
+    with member_tab:
+        st.vega_lite_chart(member_spec)
+    with why_tab:
+        names = dict(zip(part["indicator_id"], part["name"], strict=True))
+        chosen = st.selectbox(_("Indikaattori"), list(names), key=f"why_{p}",
+                              format_func=names.get)
+        row = part.set_index("indicator_id").loc[chosen]
+        row = {**row.to_dict(), "indicator_id": chosen}
+        items = phrases.explanation(row, indicators.loc[chosen].to_dict(), benchmark)
+        st.dataframe(pd.DataFrame(items, columns=["", _("Arvo")]), hide_index=True)
 
 
-def outcome_cell(outcome: str) -> str:
-    return outcome_name(outcome)
+@st.fragment
+def on_demand(p: str, part: pd.DataFrame) -> None:
+    if st.toggle(_("Näytä kuvat ja ”Miksi tämä väri?”"), key=f"ov_open_{p}"):
+        details(p, part)
 
 
-def table(part: pd.DataFrame) -> pd.DataFrame:
-    """Outcomes next to the values they judge; numbers without unit (the name carries it)."""
-    def fmt(v, r):
-        return number(v, r["decimals"])
-
-    out = []
-    for r in situation.records(part):
-        spread = ("–" if r["spread_min_name"] is None else
-                  f"{r['spread_min_name']} {fmt(r['spread_min'], r)} – "
-                  f"{r['spread_max_name']} {fmt(r['spread_max'], r)}")
-        bench = r["benchmark_value"] if not math.isnan(r["benchmark_value"]) else r["area_value"]
-        out.append({
-            COLUMNS["name"]: r["name"],
-            COLUMNS["year"]: str(r["year"]) if r["year"] else "–",
-            COLUMNS["value"]: (_("vain alue") if r["county_only"] else fmt(r["value"], r)),
-            COLUMNS["ci"]: interval(r["lo"], r["hi"], r["decimals"]),
-            COLUMNS["vs_area"]: outcome_cell(r["outcome_area"]),
-            COLUMNS["bench"]: fmt(bench, r),
-            COLUMNS["vs_country"]: outcome_cell(r["outcome_country"]),
-            COLUMNS["country"]: fmt(r["country_value"], r),
-            COLUMNS["trend"]: trend_name(r["trend"]),
-            COLUMNS["spread"]: spread,
-        })
-    return pd.DataFrame(out, columns=list(COLUMNS.values()))
-
-
-TABLE_COLUMNS = {
-    COLUMNS["name"]: st.column_config.TextColumn(width="large"),
-    COLUMNS["year"]: st.column_config.TextColumn(width=48),
-    COLUMNS["value"]: st.column_config.TextColumn(width=80),
-    COLUMNS["ci"]: st.column_config.TextColumn(width=95),
-    COLUMNS["vs_area"]: st.column_config.TextColumn(width=100),
-    COLUMNS["bench"]: st.column_config.TextColumn(width=70),
-    COLUMNS["vs_country"]: st.column_config.TextColumn(width=100),
-    COLUMNS["country"]: st.column_config.TextColumn(width=70),
-    COLUMNS["trend"]: st.column_config.TextColumn(width=130),
-}
-
-
-def style(frame: pd.DataFrame):
-    colors = {outcome_name(k): v for k, v in charts.OUTCOME_COLORS.items()}
-    text = {outcome_name("better"): "white"}
-
-    def paint(v):
-        if v in colors:
-            return f"background-color: {colors[v]}; color: {text.get(v, '#111')}"
-        return ""
-
-    return frame.style.map(paint, subset=[COLUMNS["vs_area"], COLUMNS["vs_country"]])
-
-
-for p in shown:
+for index, p in enumerate(shown):
     part = rows[rows["priority"] == p]
     if part.empty:
         continue
     st.header(priority_name(p))
-    shown_table = table(part)
-    st.dataframe(style(shown_table), hide_index=True, column_config=TABLE_COLUMNS,
+    shown_table = overview_tables.table(version, group_id, benchmark, p, _sit=sit)
+    st.dataframe(overview_tables.styled(shown_table), hide_index=True,
+                 column_config=overview_tables.column_config(),
                  height=36 * (len(shown_table) + 1) + 4)
     st.caption(_("Alue = {area}. Luvut indikaattorin omassa yksikössä (ks. nimi). Värit "
                  "kuvaavat 95 %:n luottamusvälin vertailua; harmaa = ei verrattu.",
@@ -188,21 +148,10 @@ for p in shown:
     if smalls:
         st.caption(_("Pienet kunnat ({municipalities}): luvut vaihtelevat satunnaisesti ja "
                      "luottamusvälit ovat leveitä.", municipalities=md_escape(", ".join(smalls))))
-    trend_tab, member_tab, why_tab = st.tabs(
-        [_("Kehitys"), _("Kunnat vertailussa"), _("Miksi tämä väri?")])
-    trend_spec, member_spec = compositions.priority_charts(version, group_id, benchmark, p, _sit=sit)
-    with trend_tab:
-        st.vega_lite_chart(trend_spec)
-    with member_tab:
-        st.vega_lite_chart(member_spec)
-    with why_tab:
-        options = list(part["indicator_id"])
-        chosen = st.selectbox(_("Indikaattori"), options, key=f"why_{p}",
-                              format_func=lambda i: rows.set_index("indicator_id").loc[i, "name"])
-        row = part.set_index("indicator_id").loc[chosen]
-        row = {**row.to_dict(), "indicator_id": chosen}
-        items = phrases.explanation(row, indicators.loc[chosen].to_dict(), benchmark)
-        st.dataframe(pd.DataFrame(items, columns=["", _("Arvo")]), hide_index=True)
+    if index == 0:
+        details(p, part)
+    else:
+        on_demand(p, part)
 
 
 # --- järjestöt ryhmän alueella: the NGO survey's section (dashboard/ui/ngo_views.py) ----------
