@@ -53,9 +53,11 @@ def footer() -> None:
     updated = inds["data_updated"].dropna()
     parts = [source_line()]
     if producers:
-        parts.append(_("Tietojen tuottajat: {producers}.", producers=", ".join(producers)))
+        # the producers are Sotkanet's text: shown as text
+        parts.append(_("Tietojen tuottajat: {producers}.",
+                       producers=md_escape(", ".join(producers))))
     if len(updated):
         parts.append(_("Tiedot päivitetty: {updated}.", updated=day(updated.max())))
     parts.append(_("Tietovarasto koottu: {built}.", built=built_text(info.get("built_at"))))
     st.divider()
-    st.caption(md_escape(" ".join(parts)))  # producers are Sotkanet's text
+    st.caption(" ".join(parts))
