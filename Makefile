@@ -6,12 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup browser postgres lint bench clean i18n
+.PHONY: run test setup browser postgres nginx lint bench clean i18n
 
 run: setup
 	$(BIN)/hyte serve
 
-test: setup browser postgres
+test: setup browser postgres nginx
 	$(BIN)/pytest
 
 setup: $(STAMP)
@@ -45,6 +45,16 @@ postgres:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
 	  || echo "could not install postgresql: its tests will be skipped (reason shown by pytest)"; \
 	else echo "no PostgreSQL and not root: its tests will be skipped (reason shown by pytest)"; fi
+
+# The proxy test runs the README's nginx block in front of the app (tests/test_proxy_config.py)
+# with Debian's nginx; without it that test is skipped with the reason shown.
+nginx:
+	@if [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian nginx-light for the proxy test …"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null) \
+	  || echo "could not install nginx: the proxy test will be skipped (reason shown by pytest)"; \
+	else echo "no nginx and not root: the proxy test will be skipped (reason shown by pytest)"; fi
 
 # Message catalogues: extract every _()/N_()/ngettext() of each dashboard layer (one gettext
 # domain per layer; app.py belongs to views) and merge into the sv and en catalogues. New
