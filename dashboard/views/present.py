@@ -62,7 +62,7 @@ st.query_params.update(group=state.group, slide=str(number))
 slide = deck[number - 1]
 
 # --- controls: group, previous / next (arrow keys), slide number, notes -------------------
-bar = st.columns([3.4, 1.5, 0.8, 1.5, 2.2, 2], vertical_alignment="center")
+bar = st.columns([2.4, 1.9, 0.7, 1.7, 2.2, 2.5], vertical_alignment="center")
 bar[0].selectbox(_("Kuntaryhmä"), group_ids, format_func=group_names.get, key="pr_group",
                  on_change=_change_group, label_visibility="collapsed")
 bar[1].button(_("Edellinen"), key="pr_prev", icon=":material/arrow_back:",
