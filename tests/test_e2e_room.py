@@ -20,6 +20,9 @@ from tests.browser_support import (
 
 pytestmark = pytest.mark.browser
 TOGGLE = "Näytä kuvat ja ”Miksi tämä väri?”"
+# The NGO section at the end of the overview draws two charts of its own (the demo holds a
+# survey): they are drawn with the first priority's.
+NGO_CHARTS = 2
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +44,7 @@ def test_a_priority_opens_on_demand_and_the_url_keeps_its_state(app, browser):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
         goto(page, app.url + "/?group=jamsa-keuruu&benchmark=country")
-        assert wait_rendered(page) == 2 and drawn(page) == 2
+        assert wait_rendered(page) == 2 + NGO_CHARTS and drawn(page) == 2 + NGO_CHARTS
         body = page.inner_text("body")
         for header in ("Mielen hyvinvointi", "Arjen turvallisuus", "Liikunnallinen elämäntapa"):
             assert header in body
@@ -51,9 +54,9 @@ def test_a_priority_opens_on_demand_and_the_url_keeps_its_state(app, browser):
         # with its own new_session message, so the watch counts only those).
         assert wait_rendered(page) == 2
         page.wait_for_function("() => [...document.querySelectorAll('.vega-embed')]"
-                               ".filter(e => e.querySelector('canvas, svg.marks')).length >= 4",
-                               timeout=30_000)
-        assert drawn(page) == 4
+                               ".filter(e => e.querySelector('canvas, svg.marks')).length >= "
+                               f"{4 + NGO_CHARTS}", timeout=30_000)
+        assert drawn(page) == 4 + NGO_CHARTS
         query = parse_qs(urlsplit(page.url).query)
         assert query["group"] == ["jamsa-keuruu"] and query["benchmark"] == ["country"]
         assert query["priority"] == ["all"]
