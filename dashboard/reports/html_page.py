@@ -101,7 +101,8 @@ def with_source(spec: dict, b: Briefing) -> dict:
     return spec
 
 
-def _script_json(value) -> str:
+def script_json(value) -> str:
+    """JSON safe inside a <script>: no `</script>`, no HTML entity can end or change it."""
     return (json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
             .replace(">", "\\u003e").replace("&", "\\u0026"))
 
@@ -210,8 +211,8 @@ def render(b: Briefing, js_bundle: str, exported_at: str, *,
             f"<style>{CSS}{LIVE_CSS if live_link else ''}</style>")
     if svgs is not None:
         return head + "</head><body>" + "\n".join(parts) + "</body></html>\n"
-    payload = _script_json({cid: spec for cid, _cap, spec in specs})
-    failed = _script_json(_("Kuvaa ei voitu piirtää:"))
+    payload = script_json({cid: spec for cid, _cap, spec in specs})
+    failed = script_json(_("Kuvaa ei voitu piirtää:"))
     script = ("const failed = " + failed + ";\n"
               "const specs = " + payload + ";\n"
               "for (const [id, spec] of Object.entries(specs)) {\n"

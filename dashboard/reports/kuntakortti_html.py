@@ -9,7 +9,6 @@ card's row chart and the table of every number with the indicators' whole names.
 
 from __future__ import annotations
 
-import json
 from html import escape
 
 from dashboard.charts import base as charts
@@ -78,11 +77,6 @@ def with_source(spec: dict, card: Card) -> dict:
     title["subtitle"] = sub + [line]
     spec["title"] = title
     return spec
-
-
-def script_json(value) -> str:
-    return (json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
-            .replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def table_headers(card: Card) -> list[str]:
@@ -230,8 +224,8 @@ def render(card: Card, js_bundle: str, exported_at: str, *,
             f"<title>{escape(title)}</title><style>{CSS}{LIVE_CSS if live_link else ''}</style>")
     if svgs is not None:
         return head + "</head><body>" + "\n".join(parts) + "</body></html>\n"
-    payload = script_json({cid: spec for cid, _cap, spec in specs})
-    failed = script_json(_("Kuvaa ei voitu piirtää: "))
+    payload = html_page.script_json({cid: spec for cid, _cap, spec in specs})
+    failed = html_page.script_json(_("Kuvaa ei voitu piirtää: "))
     script = ("const specs = " + payload + ";\n"
               "for (const [id, spec] of Object.entries(specs)) {\n"
               "  vegaEmbed('#' + id, spec, {renderer: 'svg', actions: false})\n"
